@@ -1,0 +1,1 @@
+namespace Orleans.Batch.Launcher; internal static class Program { private static int Main() => 0; }
