@@ -1,0 +1,59 @@
+namespace Orleans.Batch.Hosting.Cluster;
+
+/// <summary>How many silos to launch and how long to wait for them.</summary>
+public sealed class ClusterLaunchOptions
+{
+    /// <summary>The largest allowed silo count (the AWS Batch array size limit).</summary>
+    public const int MaxSiloCount = 10_000;
+
+    /// <summary>The cluster id (Orleans ClusterId): the manager's Batch job id, or a generated id.</summary>
+    public required string ClusterId { get; init; }
+
+    /// <summary>The Orleans ServiceId. Default <c>orleans-batch</c>.</summary>
+    public string ServiceId { get; init; } = Configuration.OrleansBatchConfiguration.DefaultServiceId;
+
+    /// <summary>How many silos are launched and waited for.</summary>
+    public required int MaxSilos { get; init; }
+
+    /// <summary>How many active silos are enough to go on when <see cref="LaunchTimeout"/> passes. Default: all.</summary>
+    public int? MinSilos { get; init; }
+
+    /// <summary>How long to wait for the silos to become active. Default 3 minutes.</summary>
+    public TimeSpan LaunchTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How often the backend and the membership table are polled while waiting. Default 250 ms.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long the manager's client may take to connect once the silos are active. Default 30 s.</summary>
+    public TimeSpan ClientConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long silos get to stop gracefully at tear-down before they are forced. Default 10 s.</summary>
+    public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The effective minimum.</summary>
+    public int EffectiveMinSilos => MinSilos ?? MaxSilos;
+
+    /// <summary>Checks the values; the messages name the command-line flags that set them.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            throw new ArgumentException("The cluster id must not be empty.", nameof(ClusterId));
+        }
+
+        if (MaxSilos is < 1 or > MaxSiloCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSilos), MaxSilos, $"--silos must be between 1 and {MaxSiloCount}.");
+        }
+
+        if (MinSilos is { } min && (min < 1 || min > MaxSilos))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinSilos), min, $"--min-silos must be between 1 and --silos ({MaxSilos}).");
+        }
+
+        if (LaunchTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LaunchTimeout), LaunchTimeout, "--timeout must be positive.");
+        }
+    }
+}

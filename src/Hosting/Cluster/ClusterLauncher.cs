@@ -1,0 +1,231 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Batch.Hosting.Cluster.Backends;
+using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.Configuration;
+using Orleans.Configuration;
+using Orleans.Runtime;
+
+namespace Orleans.Batch.Hosting.Cluster;
+
+/// <summary>
+/// The manager: launches a cluster's silos on a backend, waits (with a timeout, accepting min..max) until
+/// they are active members, connects an Orleans client, and hands back a <see cref="BatchCluster"/>. Whatever
+/// goes wrong on the way, including cancellation, everything launched is torn down before the call returns.
+/// </summary>
+public sealed partial class ClusterLauncher
+{
+    private readonly ISiloBackend _backend;
+    private readonly IClusterMembership _membership;
+    private readonly ClusterLaunchOptions _options;
+    private readonly IClusterLaunchObserver _observer;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<ILoggingBuilder>? _configureClientLogging;
+
+    /// <summary>Creates a launcher.</summary>
+    /// <param name="backend">Where the silos run.</param>
+    /// <param name="membership">The cluster's membership table.</param>
+    /// <param name="options">How many silos, and how long to wait.</param>
+    /// <param name="observer">Receives progress and warnings; null for none.</param>
+    /// <param name="loggerFactory">Logging for the launcher.</param>
+    /// <param name="timeProvider">Time; null for the system clock.</param>
+    /// <param name="configureClientLogging">Logging of the manager's Orleans client; null keeps Orleans quiet (warnings and up).</param>
+    public ClusterLauncher(
+        ISiloBackend backend,
+        IClusterMembership membership,
+        ClusterLaunchOptions options,
+        IClusterLaunchObserver? observer,
+        ILoggerFactory loggerFactory,
+        TimeProvider? timeProvider = null,
+        Action<ILoggingBuilder>? configureClientLogging = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(membership);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        options.Validate();
+        _backend = backend;
+        _membership = membership;
+        _options = options;
+        _observer = observer ?? NullObserver.Instance;
+        _loggerFactory = loggerFactory;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = loggerFactory.CreateLogger<ClusterLauncher>();
+        _configureClientLogging = configureClientLogging;
+    }
+
+    /// <summary>
+    /// Launches the cluster and returns once at least the minimum number of silos is active and the client is
+    /// connected. Throws <see cref="ClusterLaunchException"/> when too few silos become active, and
+    /// <see cref="OperationCanceledException"/> when cancelled; in both cases after tearing everything down.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the launch (e.g. Ctrl+C), which then tears down.</param>
+    /// <param name="forceTeardown">Cuts a tear-down's graceful phase short (e.g. a second Ctrl+C).</param>
+    public async Task<BatchCluster> LaunchAsync(CancellationToken cancellationToken, CancellationToken forceTeardown = default)
+    {
+        var teardown = new ClusterTeardown(_backend, _membership, _options, _observer, _time, _logger);
+        var started = _time.GetTimestamp();
+        try
+        {
+            var configuration = new Dictionary<string, string>(_membership.SiloConfiguration)
+            {
+                [OrleansBatchConfiguration.ClusterIdKey] = _options.ClusterId,
+                [OrleansBatchConfiguration.ServiceIdKey] = _options.ServiceId,
+            };
+            LogLaunching(_logger, _options.MaxSilos, _backend.Name, _options.ClusterId, _membership.Description);
+            var launched = await _backend.LaunchAsync(new SiloLaunchSpec(_options.ClusterId, _options.MaxSilos, configuration), cancellationToken).ConfigureAwait(false);
+
+            var snapshot = await WaitForSilosAsync(launched, started, cancellationToken).ConfigureAwait(false);
+            var active = snapshot.Silos
+                .Where(s => s.IsActive)
+                .Select(s => new ClusterSilo(s.Index, s.Name, s.SiloAddress!))
+                .ToList();
+
+            teardown.ClientHost = await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
+            var elapsed = _time.GetElapsedTime(started);
+            LogReady(_logger, active.Count, elapsed.TotalSeconds);
+            return new BatchCluster(_options.ClusterId, teardown.ClientHost, active, _membership, teardown);
+        }
+        catch (Exception exception)
+        {
+            var reason = exception switch
+            {
+                OperationCanceledException => "the launch was cancelled",
+                ClusterLaunchException launch => launch.Reason,
+                _ => $"the launch failed: {exception.Message}",
+            };
+            await teardown.RunAsync(reason, forceTeardown).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<ClusterLaunchSnapshot> WaitForSilosAsync(IReadOnlyList<LaunchedSilo> launched, long started, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.PollInterval, _time);
+        while (true)
+        {
+            var snapshot = await ObserveAsync(launched, started, cancellationToken).ConfigureAwait(false);
+            _observer.OnProgress(snapshot);
+
+            if (snapshot.ActiveCount >= _options.MaxSilos)
+            {
+                return snapshot;
+            }
+
+            if (snapshot.PossibleCount < _options.EffectiveMinSilos)
+            {
+                throw new ClusterLaunchException(
+                    $"Only {snapshot.PossibleCount} of the {launched.Count} silos can still become active, fewer than the minimum of {_options.EffectiveMinSilos}.",
+                    snapshot);
+            }
+
+            if (snapshot.Elapsed >= _options.LaunchTimeout)
+            {
+                if (snapshot.ActiveCount < _options.EffectiveMinSilos)
+                {
+                    throw new ClusterLaunchException(
+                        $"Timed out after {FormatDuration(_options.LaunchTimeout)} (--timeout) with {snapshot.ActiveCount} of {launched.Count} silos active; at least {_options.EffectiveMinSilos} were required.",
+                        snapshot);
+                }
+
+                // Going on with fewer: stop the stragglers so they neither join late nor run up a bill.
+                var stragglers = snapshot.Silos.Where(s => !s.IsActive).Select(s => s.Index).ToList();
+                _observer.OnWarning(
+                    $"Timed out after {FormatDuration(_options.LaunchTimeout)} with {snapshot.ActiveCount} of {launched.Count} silos active (minimum {_options.EffectiveMinSilos}); going on with those and stopping the other {stragglers.Count}.");
+                await _backend.StopSilosAsync(stragglers, cancellationToken).ConfigureAwait(false);
+                return snapshot;
+            }
+
+            await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ClusterLaunchSnapshot> ObserveAsync(IReadOnlyList<LaunchedSilo> launched, long started, CancellationToken cancellationToken)
+    {
+        var backendTask = _backend.DescribeAsync(cancellationToken);
+        var membershipTask = _membership.ReadAsync(cancellationToken);
+        var statuses = (await backendTask.ConfigureAwait(false)).ToDictionary(s => s.Index);
+        var table = await membershipTask.ConfigureAwait(false);
+
+        // A silo that restarted has several rows under one name; the newest generation is the one that counts.
+        var rows = table.Members
+            .Select(m => m.Item1)
+            .Where(e => !string.IsNullOrEmpty(e.SiloName))
+            .GroupBy(e => e.SiloName, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(e => e.SiloAddress.Generation)!, StringComparer.Ordinal);
+
+        var silos = launched
+            .Select(silo =>
+            {
+                statuses.TryGetValue(silo.Index, out var status);
+                rows.TryGetValue(silo.Name, out var row);
+                return new SiloLaunchState(silo.Index, silo.Name, status, row?.Status, row?.SiloAddress);
+            })
+            .ToList();
+        return new ClusterLaunchSnapshot(_options.ClusterId, silos, _time.GetElapsedTime(started), _options.LaunchTimeout, _options.EffectiveMinSilos);
+    }
+
+    private async Task<IHost> ConnectClientAsync(CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        if (_configureClientLogging is not null)
+        {
+            _configureClientLogging(builder.Logging);
+        }
+
+        builder.Services.AddSingleton(_time);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = _options.ClusterId;
+                o.ServiceId = _options.ServiceId;
+            });
+            client.Configure<GatewayOptions>(ShortLivedClusterDefaults.Apply);
+            _membership.ConfigureClient(client);
+        });
+
+        var host = builder.Build();
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connect.CancelAfter(_options.ClientConnectTimeout);
+        try
+        {
+            await host.StartAsync(connect.Token).ConfigureAwait(false);
+            return host;
+        }
+        catch (Exception exception)
+        {
+            host.Dispose();
+            if (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new ClusterLaunchException($"The manager's Orleans client could not connect within {FormatDuration(_options.ClientConnectTimeout)}.", exception);
+            }
+
+            if (exception is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new ClusterLaunchException($"The manager's Orleans client could not connect: {exception.Message}", exception);
+        }
+    }
+
+    internal static string FormatDuration(TimeSpan duration) => duration.TotalSeconds < 120
+        ? $"{duration.TotalSeconds:0.#} s"
+        : $"{duration.TotalMinutes:0.#} min";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Launching {Count} silo(s) on the {Backend} backend for cluster {ClusterId} (membership: {Membership})")]
+    private static partial void LogLaunching(ILogger logger, int count, string backend, string clusterId, string membership);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster ready: {Count} silo(s) active and the client connected after {Seconds:0.0} s")]
+    private static partial void LogReady(ILogger logger, int count, double seconds);
+
+    private sealed class NullObserver : IClusterLaunchObserver
+    {
+        public static readonly NullObserver Instance = new();
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Batch.Hosting.Cluster.Backends;
+using Orleans.Batch.Hosting.Cluster.Membership;
+
+namespace Orleans.Batch.Hosting.Cluster;
+
+/// <summary>
+/// Releases everything a cluster holds, in order: the manager's client, the silos' compute (graceful, then
+/// forced), and the membership rows. Each step runs even if an earlier one failed; it runs at most once.
+/// </summary>
+internal sealed partial class ClusterTeardown(
+    ISiloBackend backend,
+    IClusterMembership membership,
+    ClusterLaunchOptions options,
+    IClusterLaunchObserver observer,
+    TimeProvider timeProvider,
+    ILogger logger)
+{
+    private static readonly TimeSpan ClientStopTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MembershipDeleteTimeout = TimeSpan.FromSeconds(30);
+    private readonly Lock _gate = new();
+    private Task<ClusterTeardownReport>? _run;
+
+    /// <summary>The client host to stop first, once it exists.</summary>
+    public IHost? ClientHost { get; set; }
+
+    /// <summary>
+    /// Tears the cluster down. <paramref name="force"/> cuts the graceful stop short (e.g. a second Ctrl+C);
+    /// nothing else can cancel tear-down.
+    /// </summary>
+    public Task<ClusterTeardownReport> RunAsync(string reason, CancellationToken force)
+    {
+        lock (_gate)
+        {
+            return _run ??= RunOnceAsync(reason, force);
+        }
+    }
+
+    private async Task<ClusterTeardownReport> RunOnceAsync(string reason, CancellationToken force)
+    {
+        observer.OnTeardownStarted(reason);
+        LogTeardown(logger, reason);
+        var started = timeProvider.GetTimestamp();
+        var errors = new List<string>();
+
+        if (ClientHost is { } client)
+        {
+            try
+            {
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(force);
+                stop.CancelAfter(ClientStopTimeout);
+                await client.StopAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The client is only ours; a failed stop must not keep silos alive.
+                LogStepFailed(logger, "stop the client", exception);
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        }
+
+        TeardownOutcome? outcome = null;
+        try
+        {
+            outcome = await backend.TerminateAllAsync(options.ShutdownGracePeriod, force).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            errors.Add($"stopping the silos failed: {exception.Message}");
+            LogStepFailed(logger, "stop the silos", exception);
+        }
+
+        var deleted = false;
+        try
+        {
+            using var timeout = new CancellationTokenSource(MembershipDeleteTimeout);
+            await membership.DeleteAsync(timeout.Token).ConfigureAwait(false);
+            deleted = true;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            errors.Add($"deleting the membership rows ({membership.Description}) failed: {exception.Message}");
+            LogStepFailed(logger, "delete the membership rows", exception);
+        }
+
+        var report = new ClusterTeardownReport(outcome, deleted, timeProvider.GetElapsedTime(started), errors);
+        observer.OnTeardownCompleted(report);
+        return report;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tearing the cluster down: {Reason}")]
+    private static partial void LogTeardown(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tear-down could not {Step}")]
+    private static partial void LogStepFailed(ILogger logger, string step, Exception exception);
+}

@@ -1,0 +1,17 @@
+namespace Orleans.Batch.Hosting.Cluster;
+
+/// <summary>Receives what happens to a cluster as it launches, runs and is torn down (e.g. to show it on a console).</summary>
+public interface IClusterLaunchObserver
+{
+    /// <summary>The state of every silo, reported on every poll of the launch wait.</summary>
+    void OnProgress(ClusterLaunchSnapshot snapshot) { }
+
+    /// <summary>Something the user should know that does not stop the run (e.g. going on with fewer silos).</summary>
+    void OnWarning(string message) { }
+
+    /// <summary>Tear-down has begun.</summary>
+    void OnTeardownStarted(string reason) { }
+
+    /// <summary>Tear-down has finished.</summary>
+    void OnTeardownCompleted(ClusterTeardownReport report) { }
+}

@@ -1,0 +1,29 @@
+using Orleans.Batch.Hosting.Configuration;
+using Orleans.Hosting;
+
+namespace Orleans.Batch.Hosting.Cluster.Membership;
+
+/// <summary>
+/// The manager's side of one cluster's membership table: what silos need to find it, how the manager's
+/// client finds gateways, reading it to watch silos join, and deleting the cluster's rows at tear-down.
+/// </summary>
+public interface IClusterMembership
+{
+    /// <summary>Where the table lives.</summary>
+    MembershipKind Kind { get; }
+
+    /// <summary>A human-readable location, e.g. a file path or <c>DynamoDB table T, partition P</c>.</summary>
+    string Description { get; }
+
+    /// <summary>The configuration silos need to use this table (merged into what the backend passes them).</summary>
+    IReadOnlyDictionary<string, string> SiloConfiguration { get; }
+
+    /// <summary>Makes the manager's Orleans client read gateways from this table.</summary>
+    void ConfigureClient(IClientBuilder client);
+
+    /// <summary>Reads the cluster's rows.</summary>
+    Task<MembershipTableData> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes every row of the cluster (its partition).</summary>
+    Task DeleteAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,42 @@
+using Orleans.Configuration;
+
+namespace Orleans.Batch.Hosting.Configuration;
+
+/// <summary>
+/// Membership timings for short-lived compute clusters. Orleans' defaults suit long-lived services (a dead
+/// silo is declared after about 15 s, tables are re-read every minute); a batch computation wants a dead
+/// silo routed around in a few seconds and joiners seen at once. Each value can still be overridden with
+/// <c>Configure&lt;ClusterMembershipOptions&gt;</c> after these are applied.
+/// </summary>
+public static class ShortLivedClusterDefaults
+{
+    /// <summary>Applies the short-lived cluster timings to <paramref name="options"/>.</summary>
+    public static void Apply(ClusterMembershipOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // Probe every second and declare death after two misses: a killed process refuses connections at
+        // once, so this finds it in about 2-3 s.
+        options.ProbeTimeout = TimeSpan.FromSeconds(1);
+        options.MinProbeTimeout = TimeSpan.FromSeconds(1);
+        options.NumMissedProbesLimit = 2;
+
+        // Re-read the table often so silos and the manager agree quickly; each read is one small query.
+        options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+        options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
+        options.MaxJoinAttemptTime = TimeSpan.FromMinutes(2);
+
+        // Stopped silos of a finished cluster need not be kept for a week.
+        options.DefunctSiloExpiration = TimeSpan.FromHours(1);
+        options.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(10);
+        options.DefunctSiloMinimumRetention = TimeSpan.FromMinutes(10);
+    }
+
+    /// <summary>Applies the client-side timings: find new gateways within a couple of seconds.</summary>
+    public static void Apply(GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2);
+    }
+}

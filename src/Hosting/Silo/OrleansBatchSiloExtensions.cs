@@ -1,0 +1,140 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.Membership.Local;
+using Orleans.Batch.Hosting.Silo.Watchdog;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace Orleans.Batch.Hosting.Silo;
+
+/// <summary>Hosts an Orleans silo that is one worker of an Orleans.Batch cluster.</summary>
+public static class OrleansBatchSiloExtensions
+{
+    /// <summary>
+    /// Adds an Orleans silo configured from the <c>OrleansBatch</c> configuration section: cluster identity,
+    /// silo name, address and free ports, the membership table, short-lived cluster timings, and the
+    /// watchdogs that stop the silo when its manager is gone.
+    /// </summary>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="configureSilo">Further silo configuration, such as placement directors or grain storage.</param>
+    public static IHostApplicationBuilder AddOrleansBatchSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configureSilo = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+
+        services.AddOptions<SiloHostingOptions>().Bind(configuration.GetSection(SiloHostingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SiloHostingOptions>, SiloHostingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterIdentityValidator>();
+        services.AddOptions<ClusterOptions>().ValidateOnStart();
+        services.TryAddTimeProvider();
+
+        // Name, address and ports are decided now, before the host is built: Orleans reads them once at start.
+        var hosting = configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
+        var siloName = SiloNameResolver.Resolve(hosting, Environment.GetEnvironmentVariable);
+        var advertised = ParseAdvertisedAddress(configuration[AdvertisedAddressKey]);
+        var listenAddress = advertised is not null && IPAddress.IsLoopback(advertised) ? advertised : IPAddress.Any;
+        var (siloPort, gatewayPort) = ChoosePorts(hosting, listenAddress);
+
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = hosting.ShutdownTimeout);
+        services.AddHostedService<ManagerProcessWatchdog>();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = configuration[OrleansBatchConfiguration.ClusterIdKey] ?? string.Empty;
+                o.ServiceId = configuration[OrleansBatchConfiguration.ServiceIdKey] ?? OrleansBatchConfiguration.DefaultServiceId;
+            });
+            silo.Configure<SiloOptions>(o => o.SiloName = siloName);
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = siloPort;
+                o.GatewayPort = gatewayPort;
+                if (advertised is not null)
+                {
+                    o.AdvertisedIPAddress = advertised;
+                }
+
+                o.SiloListeningEndpoint = new IPEndPoint(listenAddress, siloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(listenAddress, gatewayPort);
+            });
+            silo.Configure<ClusterMembershipOptions>(ShortLivedClusterDefaults.Apply);
+            UseMembership(silo, configuration);
+            configureSilo?.Invoke(silo);
+        });
+
+        return builder;
+    }
+
+    /// <summary>The configuration key of an explicit advertised address.</summary>
+    public const string AdvertisedAddressKey = SiloHostingOptions.SectionName + ":AdvertisedAddress";
+
+    private static void UseMembership(ISiloBuilder silo, IConfiguration configuration)
+    {
+        switch (ReadMembershipKind(configuration))
+        {
+            case MembershipKind.Local:
+                silo.UseLocalFileMembership(o => o.Bind(configuration.GetSection(LocalMembershipOptions.SectionName)));
+                break;
+            default:
+                throw new NotSupportedException($"{OrleansBatchConfiguration.MembershipKey}=DynamoDB is not available in this build.");
+        }
+    }
+
+    /// <summary>Reads <c>OrleansBatch:Membership</c>; a wrong value names the key and the accepted values.</summary>
+    public static MembershipKind ReadMembershipKind(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var value = configuration[OrleansBatchConfiguration.MembershipKey];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return MembershipKind.Local;
+        }
+
+        return Enum.TryParse<MembershipKind>(value, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+            ? kind
+            : throw new OptionsValidationException(
+                OrleansBatchConfiguration.MembershipKey,
+                typeof(MembershipKind),
+                [$"{OrleansBatchConfiguration.MembershipKey} must be Local or DynamoDB, got '{value}'."]);
+    }
+
+    private static IPAddress? ParseAdvertisedAddress(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return IPAddress.TryParse(value, out var address)
+            ? address
+            : throw new OptionsValidationException(
+                AdvertisedAddressKey,
+                typeof(SiloHostingOptions),
+                [$"{AdvertisedAddressKey} must be an IP address, got '{value}'."]);
+    }
+
+    private static (int SiloPort, int GatewayPort) ChoosePorts(SiloHostingOptions hosting, IPAddress listenAddress)
+    {
+        if (hosting.SiloPort != 0 && hosting.GatewayPort != 0)
+        {
+            return (hosting.SiloPort, hosting.GatewayPort);
+        }
+
+        var free = FreePortFinder.FindFreePorts(listenAddress, 2);
+        return (hosting.SiloPort != 0 ? hosting.SiloPort : free[0], hosting.GatewayPort != 0 ? hosting.GatewayPort : free[1]);
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

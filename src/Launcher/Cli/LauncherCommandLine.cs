@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Microsoft.Extensions.Logging;
+using Orleans.Batch.Hosting.Cluster.Backends.Local;
+using Orleans.Batch.Launcher.Manager;
+using Orleans.Batch.Launcher.Workloads;
+
+namespace Orleans.Batch.Launcher.Cli;
+
+/// <summary>
+/// The Launcher's command line: the manager (the root command) and the <c>silo</c> role. Every flag is
+/// validated before anything starts; a bad value is one line naming the flag, and exit code 2.
+/// </summary>
+internal static class LauncherCommandLine
+{
+    public const string AwsBatchBackend = "aws-batch";
+
+    private static readonly string[] SiloLogLevels = ["none", "error", "warning", "info", "debug"];
+
+    public static readonly Option<SiloCount> Silos = new("--silos", "-n")
+    {
+        Description = "How many silos to launch: N, or MIN:MAX to wait for MAX and accept MIN once --timeout passes.",
+        HelpName = "N|MIN:MAX",
+        DefaultValueFactory = _ => new SiloCount(4, 4),
+        CustomParser = ParseSilos,
+    };
+
+    public static readonly Option<int?> MinSilos = new("--min-silos")
+    {
+        Description = "The fewest active silos to go on with when --timeout passes (default: all of --silos).",
+        HelpName = "MIN",
+    };
+
+    public static readonly Option<TimeSpan?> Timeout = new("--timeout")
+    {
+        Description = "How long to wait for the silos to become active: 90, 90s, 5m, 1h (default: 3m locally, 20m on AWS Batch).",
+        HelpName = "DURATION",
+        CustomParser = ParseDuration,
+    };
+
+    public static readonly Option<string?> Backend = new("--backend")
+    {
+        Description = "Where silos run: local (child processes) or aws-batch (default: aws-batch when --queue is given or when running inside a Batch job, else local).",
+        HelpName = "local|aws-batch",
+    };
+
+    public static readonly Option<string?> Queue = new("--queue")
+    {
+        Description = "AWS Batch job queue for the silo jobs (default: the manager's own queue when it runs as a Batch job).",
+        HelpName = "NAME",
+    };
+
+    public static readonly Option<string> Workload = new("--workload", "-w")
+    {
+        Description = $"What to run on the cluster: {string.Join(", ", WorkloadCatalog.Names)}.",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => DemoWorkload.WorkloadName,
+    };
+
+    public static readonly Option<string> SiloLogs = new("--silo-logs")
+    {
+        Description = "Which silo output to show on this console: none, error, warning, info, debug (all of it is kept in per-silo log files).",
+        HelpName = "LEVEL",
+        DefaultValueFactory = _ => "error",
+    };
+
+    public static readonly Option<bool> Hold = new("--hold")
+    {
+        Description = "Keep the cluster up after the workload until Ctrl+C or SIGTERM (for a dashboard or a debugger).",
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Show the manager's own log (launch, client, tear-down details).",
+    };
+
+    public static readonly Option<string?> ClusterId = new("--cluster-id")
+    {
+        Description = "The Orleans ClusterId (default: the manager's AWS_BATCH_JOB_ID, else a new unique id).",
+        HelpName = "ID",
+    };
+
+    static LauncherCommandLine()
+    {
+        MinSilos.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError($"--min-silos must be at least 1, got '{(result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty)}'");
+            }
+        });
+        Workload.AcceptOnlyFromAmong([.. WorkloadCatalog.Names]);
+        SiloLogs.AcceptOnlyFromAmong(SiloLogLevels);
+        Backend.AcceptOnlyFromAmong(LocalProcessBackend.BackendName, AwsBatchBackend);
+    }
+
+    /// <summary>Builds the command tree; <paramref name="runManager"/> and <paramref name="runSilo"/> are the actions.</summary>
+    public static RootCommand Build(
+        Func<ManagerSettings, CancellationToken, Task<int>> runManager,
+        Func<string[], CancellationToken, Task<int>> runSilo)
+    {
+        var root = new RootCommand(
+            "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
+        {
+            Silos, MinSilos, Timeout, Backend, Queue, Workload, SiloLogs, Hold, Verbose, ClusterId,
+        };
+        root.Validators.Add(ValidateManager);
+        root.SetAction((parse, cancellationToken) => runManager(ToSettings(parse), cancellationToken));
+
+        var silo = new Command("silo", "Run as one silo of a cluster; configured by OrleansBatch__* environment variables (set by the manager or a Batch job definition).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        silo.SetAction((parse, cancellationToken) => runSilo([.. parse.UnmatchedTokens], cancellationToken));
+        root.Add(silo);
+        return root;
+    }
+
+    /// <summary>The first parse error as one line that names the flag.</summary>
+    public static string DescribeError(ParseResult parse)
+    {
+        var error = parse.Errors[0].Message;
+        if (parse.UnmatchedTokens.Count > 0 && error.Contains(parse.UnmatchedTokens[0], StringComparison.Ordinal))
+        {
+            var token = parse.UnmatchedTokens[0];
+            return token.StartsWith('-') ? $"unknown option '{token}' (see --help)" : $"unexpected argument '{token}' (see --help)";
+        }
+
+        return error.Replace(Environment.NewLine, " ", StringComparison.Ordinal);
+    }
+
+    private static ManagerSettings ToSettings(ParseResult parse)
+    {
+        var silos = parse.GetValue(Silos);
+        var min = parse.GetValue(MinSilos) ?? silos.Min;
+        var queue = parse.GetValue(Queue);
+        var backend = parse.GetValue(Backend)
+            ?? (queue is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_BATCH_JOB_ID")) ? AwsBatchBackend : LocalProcessBackend.BackendName);
+        return new ManagerSettings
+        {
+            MinSilos = min,
+            MaxSilos = silos.Max,
+            LaunchTimeout = parse.GetValue(Timeout),
+            Backend = backend,
+            Workload = parse.GetValue(Workload)!,
+            SiloLogLevel = ToLogLevel(parse.GetValue(SiloLogs)!),
+            Hold = parse.GetValue(Hold),
+            Verbose = parse.GetValue(Verbose),
+            ClusterId = parse.GetValue(ClusterId),
+        };
+    }
+
+    private static void ValidateManager(CommandResult result)
+    {
+        if (result.GetResult(Silos) is null && result.GetResult(MinSilos) is null)
+        {
+            return;
+        }
+
+        var silos = result.GetValue(Silos);
+        if (result.GetValue(MinSilos) is { } min && min > silos.Max)
+        {
+            result.AddError($"--min-silos ({min}) must not exceed --silos ({silos.Max})");
+        }
+
+        if (result.GetResult(MinSilos) is not null && silos.Min != silos.Max)
+        {
+            result.AddError("--min-silos cannot be combined with --silos MIN:MAX; use one of them");
+        }
+    }
+
+    private static SiloCount ParseSilos(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+        if (!SiloCount.TryParse(text, out var value, out var error))
+        {
+            result.AddError(error);
+        }
+
+        return value;
+    }
+
+    private static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (!DurationParser.TryParse(text, out var duration))
+        {
+            result.AddError($"--timeout must be a positive duration such as 90, 90s, 5m or 1h, got '{text}'");
+            return null;
+        }
+
+        return duration;
+    }
+
+    private static LogLevel ToLogLevel(string level) => level switch
+    {
+        "none" => LogLevel.None,
+        "error" => LogLevel.Error,
+        "info" => LogLevel.Information,
+        "debug" => LogLevel.Debug,
+        _ => LogLevel.Warning,
+    };
+}

@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Batch.Hosting.Cluster;
+using Orleans.Batch.Hosting.Cluster.Backends.Local;
+using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.Membership.Local;
+using Orleans.Batch.Launcher.Cli;
+using Orleans.Batch.Launcher.Workloads;
+using Spectre.Console;
+
+namespace Orleans.Batch.Launcher.Manager;
+
+/// <summary>
+/// The manager role: launch the cluster, run the workload as an Orleans client, and release everything on every
+/// exit path (normal, workload error, Ctrl+C, SIGTERM, launch failure).
+/// </summary>
+internal static class ManagerRunner
+{
+    private static readonly TimeSpan LocalLaunchTimeout = TimeSpan.FromMinutes(3);
+
+    public static async Task<int> RunAsync(ManagerSettings settings)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected)
+        {
+            // Logs and pipes have no width: never wrap lines there.
+            console.Profile.Width = 4096;
+        }
+
+        var time = TimeProvider.System;
+        var observer = new ConsoleClusterObserver(console, time);
+        using var loggerFactory = LoggerFactory.Create(logging => ConfigureManagerLogging(logging, settings.Verbose));
+        using var signals = new ShutdownSignals(observer.Info);
+
+        if (settings.Backend == LauncherCommandLine.AwsBatchBackend)
+        {
+            observer.Error("the aws-batch backend is not available in this build yet; use --backend local");
+            return ExitCodes.Usage;
+        }
+
+        var workload = WorkloadCatalog.Get(settings.Workload);
+        var clusterId = settings.ClusterId
+            ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_BATCH_JOB_ID"))
+            ?? ClusterIdGenerator.NewClusterId(time);
+        var runDirectory = Path.Combine(Path.GetTempPath(), "orleans-batch", clusterId);
+        var (fileName, arguments) = LauncherExecutable.Current();
+
+        var backend = new LocalProcessBackend(
+            new LocalProcessBackendOptions
+            {
+                FileName = fileName,
+                Arguments = [.. arguments, "silo"],
+                LogDirectory = Path.Combine(runDirectory, "logs"),
+                OnOutput = observer.OnSiloOutput,
+                ForwardLevel = settings.SiloLogLevel,
+            },
+            loggerFactory.CreateLogger<LocalProcessBackend>());
+        await using (backend.ConfigureAwait(false))
+        {
+            var membership = new LocalClusterMembership(clusterId, new LocalMembershipOptions { Directory = runDirectory }, loggerFactory);
+            var options = new ClusterLaunchOptions
+            {
+                ClusterId = clusterId,
+                MaxSilos = settings.MaxSilos,
+                MinSilos = settings.MinSilos,
+                LaunchTimeout = settings.LaunchTimeout ?? LocalLaunchTimeout,
+            };
+            var launcher = new ClusterLauncher(backend, membership, options, observer, loggerFactory, time, logging => ConfigureClientLogging(logging, settings.Verbose));
+            observer.Info($"Launching {Plural(settings.MaxSilos, "silo")} on the {backend.Name} backend (cluster {clusterId}; silo logs in {backend.LogPathFor(0).Replace("silo-0.log", string.Empty, StringComparison.Ordinal)})");
+
+            BatchCluster cluster;
+            try
+            {
+                cluster = await observer.ShowLaunchAsync(() => launcher.LaunchAsync(signals.Stopping, signals.Forcing)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
+            {
+                return signals.ExitCode ?? ExitCodes.Interrupted;
+            }
+            catch (ClusterLaunchException exception)
+            {
+                observer.Error(exception.Message);
+                ShowFailedSiloLogs(observer, backend, exception.Snapshot);
+                return ExitCodes.Failure;
+            }
+
+            var exitCode = await RunWorkloadAsync(cluster, workload, settings, observer, signals).ConfigureAwait(false);
+            var report = await cluster.ShutdownAsync(ReasonFor(exitCode, signals), signals.Forcing).ConfigureAwait(false);
+            if (!report.Succeeded && exitCode == ExitCodes.Success)
+            {
+                exitCode = ExitCodes.Failure;
+            }
+
+            if (exitCode == ExitCodes.Success)
+            {
+                TryDelete(runDirectory);
+            }
+
+            return exitCode;
+        }
+    }
+
+    private static async Task<int> RunWorkloadAsync(BatchCluster cluster, IClusterWorkload workload, ManagerSettings settings, ConsoleClusterObserver observer, ShutdownSignals signals)
+    {
+        try
+        {
+            observer.Info($"Cluster {cluster.ClusterId} is ready with {Plural(cluster.Silos.Count, "silo")}; running the {workload.Name} workload");
+            await workload.RunAsync(cluster, Console.Out, signals.Stopping).ConfigureAwait(false);
+            await Console.Out.FlushAsync().ConfigureAwait(false);
+            if (settings.Hold)
+            {
+                observer.Info("Holding the cluster up; press Ctrl+C (or send SIGTERM) to release it");
+                await Task.Delay(Timeout.Infinite, signals.Stopping).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
+        {
+            return signals.ExitCode ?? ExitCodes.Interrupted;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            observer.Error($"the {workload.Name} workload failed: {exception.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static string ReasonFor(int exitCode, ShutdownSignals signals) => exitCode switch
+    {
+        ExitCodes.Success => "the workload finished",
+        _ when signals.ExitCode is not null => "stop requested",
+        _ => "the workload failed",
+    };
+
+    private static void ShowFailedSiloLogs(ConsoleClusterObserver observer, LocalProcessBackend backend, ClusterLaunchSnapshot? snapshot)
+    {
+        foreach (var silo in snapshot?.Silos.Where(s => s.IsLost).Take(3) ?? [])
+        {
+            var tail = backend.ReadLogTail(silo.Index, 15);
+            if (tail.Count == 0)
+            {
+                continue;
+            }
+
+            observer.Info($"Last lines of silo {silo.Index} ({backend.LogPathFor(silo.Index)}):");
+            foreach (var line in tail)
+            {
+                observer.Info($"  {line}");
+            }
+        }
+    }
+
+    private static void ConfigureManagerLogging(ILoggingBuilder logging, bool verbose)
+    {
+        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
+    }
+
+    private static void ConfigureClientLogging(ILoggingBuilder logging, bool verbose)
+    {
+        ConfigureManagerLogging(logging, verbose: false);
+        logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+}

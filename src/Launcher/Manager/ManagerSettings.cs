@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Batch.Launcher.Manager;
+
+/// <summary>What the manager was asked to do, from its command line (already validated).</summary>
+internal sealed record ManagerSettings
+{
+    public required int MinSilos { get; init; }
+
+    public required int MaxSilos { get; init; }
+
+    public required TimeSpan? LaunchTimeout { get; init; }
+
+    public required string Backend { get; init; }
+
+    public required string Workload { get; init; }
+
+    public required LogLevel SiloLogLevel { get; init; }
+
+    public required bool Hold { get; init; }
+
+    public required bool Verbose { get; init; }
+
+    public string? ClusterId { get; init; }
+}
