@@ -122,6 +122,14 @@ public sealed partial class ClusterLauncher
                     snapshot);
             }
 
+            // Nothing left to wait for: every silo that has not joined has failed for good.
+            if (snapshot.ActiveCount == snapshot.PossibleCount)
+            {
+                _observer.OnWarning(
+                    $"{snapshot.Silos.Count - snapshot.ActiveCount} of {launched.Count} silos failed; going on with the {snapshot.ActiveCount} active (minimum {_options.EffectiveMinSilos}).");
+                return snapshot;
+            }
+
             if (snapshot.Elapsed >= _options.LaunchTimeout)
             {
                 if (snapshot.ActiveCount < _options.EffectiveMinSilos)

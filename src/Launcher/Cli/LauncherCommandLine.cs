@@ -126,7 +126,16 @@ internal static class LauncherCommandLine
             return token.StartsWith('-') ? $"unknown option '{token}' (see --help)" : $"unexpected argument '{token}' (see --help)";
         }
 
-        return error.Replace(Environment.NewLine, " ", StringComparison.Ordinal);
+        error = System.Text.RegularExpressions.Regex.Replace(error, @"\s+", " ");
+
+        // Built-in messages ("Argument 'x' not recognized. Must be one of: ...") do not say which flag.
+        var option = parse.Errors[0].SymbolResult switch
+        {
+            OptionResult o => o.Option,
+            ArgumentResult { Parent: OptionResult o } => o.Option,
+            _ => null,
+        };
+        return option is not null && !error.Contains(option.Name, StringComparison.Ordinal) ? $"{option.Name}: {error}" : error;
     }
 
     private static ManagerSettings ToSettings(ParseResult parse)
@@ -157,8 +166,20 @@ internal static class LauncherCommandLine
             return;
         }
 
-        var silos = result.GetValue(Silos);
-        if (result.GetValue(MinSilos) is { } min && min > silos.Max)
+        SiloCount silos;
+        int? minSilos;
+        try
+        {
+            silos = result.GetValue(Silos);
+            minSilos = result.GetValue(MinSilos);
+        }
+        catch (InvalidOperationException)
+        {
+            // A value did not parse; its own error is already reported.
+            return;
+        }
+
+        if (minSilos is { } min && min > silos.Max)
         {
             result.AddError($"--min-silos ({min}) must not exceed --silos ({silos.Max})");
         }

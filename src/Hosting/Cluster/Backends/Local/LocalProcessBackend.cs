@@ -63,6 +63,7 @@ public sealed partial class LocalProcessBackend(LocalProcessBackendOptions optio
             environment[Env(SiloHostingOptions.SectionName + ":ParentProcessId")] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
             environment[Env(OrleansBatchSiloExtensions.AdvertisedAddressKey)] = "127.0.0.1";
 
+            options.ConfigureSilo?.Invoke(index, environment);
             var silo = SiloProcess.Start(index, name, environment, options);
             lock (_gate)
             {

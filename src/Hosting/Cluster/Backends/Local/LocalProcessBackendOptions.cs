@@ -17,6 +17,12 @@ public sealed class LocalProcessBackendOptions
     /// <summary>Extra environment variables for every silo process.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Adjusts one silo's environment before it starts (index, variables), e.g. to attach a debugger to one
+    /// silo or give it different settings.
+    /// </summary>
+    public Action<int, IDictionary<string, string>>? ConfigureSilo { get; init; }
+
     /// <summary>Receives silo output lines at or above <see cref="ForwardLevel"/>, e.g. to show them on the console.</summary>
     public Action<SiloOutputLine>? OnOutput { get; init; }
 

@@ -1,0 +1,51 @@
+using Orleans.Batch.Tests.Infrastructure;
+
+namespace Orleans.Batch.Tests.Launcher.Cli;
+
+/// <summary>Bad command lines: one line naming the flag, exit code 2, nothing started.</summary>
+public sealed class BadInputTests
+{
+    [Theory]
+    [InlineData("--silos 0", "--silos")]
+    [InlineData("--silos -3", "--silos")]
+    [InlineData("--silos abc", "--silos")]
+    [InlineData("--silos 5:2", "--silos")]
+    [InlineData("--silos 10001", "--silos")]
+    [InlineData("--frobnicate", "--frobnicate")]
+    [InlineData("--timeout -5", "--timeout")]
+    [InlineData("--timeout soon", "--timeout")]
+    [InlineData("--min-silos 5 --silos 2", "--min-silos")]
+    [InlineData("--min-silos 0", "--min-silos")]
+    [InlineData("--backend kubernetes", "--backend")]
+    [InlineData("--workload nope", "--workload")]
+    [InlineData("--silo-logs loud", "--silo-logs")]
+    public async Task Rejects_bad_input_with_one_line_exit_code_2_and_nothing_started(string commandLine, string flag)
+    {
+        var leaks = new ProcessLeakDetector();
+
+        var (exitCode, stdout, stderr) = await LauncherProcess.RunAsync(leaks, commandLine.Split(' '), TimeSpan.FromSeconds(60));
+
+        exitCode.ShouldBe(2, stderr);
+        stdout.ShouldBeEmpty();
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(1, stderr);
+        lines[0].ShouldStartWith("error: ");
+        lines[0].ShouldContain(flag);
+        stderr.ShouldNotContain("Launching");
+        await leaks.AssertNoneLeftAsync(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Help_documents_every_flag()
+    {
+        var leaks = new ProcessLeakDetector();
+
+        var (exitCode, stdout, _) = await LauncherProcess.RunAsync(leaks, ["--help"], TimeSpan.FromSeconds(60));
+
+        exitCode.ShouldBe(0);
+        foreach (var flag in new[] { "--silos", "--min-silos", "--timeout", "--backend", "--queue", "--workload", "--silo-logs", "--hold", "--cluster-id", "silo" })
+        {
+            stdout.ShouldContain(flag);
+        }
+    }
+}
