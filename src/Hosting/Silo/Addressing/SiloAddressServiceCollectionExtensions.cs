@@ -24,17 +24,23 @@ public static class SiloAddressServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
 
         var options = services.AddOptions<SiloAddressOptions>();
+        var registered = services.Any(static d => d.ServiceType == typeof(ISiloAddressResolver));
+        if (!registered)
+        {
+            // Bound before any configure delegate, so code can override configuration.
+            options.BindConfiguration(SiloAddressOptions.SectionName).ValidateOnStart();
+        }
+
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        if (services.Any(static d => d.ServiceType == typeof(ISiloAddressResolver)))
+        if (registered)
         {
             return services;
         }
 
-        options.BindConfiguration(SiloAddressOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloAddressOptions>, SiloAddressOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<INetworkInterfaceSource, SystemNetworkInterfaceSource>();
