@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Batch.Hosting.Silo.Addressing;
 
 namespace Orleans.Batch.Tests.Hosting.Silo.Addressing;
@@ -136,6 +137,27 @@ public sealed class EcsTaskMetadataTests : IDisposable
         stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2));
         server.Requests.ShouldHaveSingleItem();
         _harness.Logger.Named("SiloAddressSourceFailed").ShouldHaveSingleItem().Message.ShouldContain("no answer within 200 ms");
+    }
+
+    [Fact]
+    public async Task The_request_timeout_runs_on_the_injected_time_provider()
+    {
+        await using var server = await ServeAsync((context, self) => self.HangAsync(context));
+        var options = OptionsFor(server);
+        options.MetadataRequestTimeout = TimeSpan.FromSeconds(30);
+        var time = new FakeTimeProvider();
+
+        var resolving = _harness.Create(options, timeProvider: time).ResolveAsync(TestContext.Current.CancellationToken);
+        await server.FirstRequest.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        resolving.IsCompleted.ShouldBeFalse();
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var resolution = await resolving.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        resolution.Source.ShouldBe(SiloAddressSource.NetworkInterface);
+        _harness.Logger.Named("SiloAddressSourceFailed").ShouldHaveSingleItem().Message.ShouldContain("no answer within 30000 ms");
     }
 
     [Theory]
