@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Hosting.Membership.Local;
+using Orleans.Batch.Hosting.Silo.Addressing;
 using Orleans.Batch.Hosting.Silo.Watchdog;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -36,12 +37,16 @@ public static class OrleansBatchSiloExtensions
         // Name, address and ports are decided now, before the host is built: Orleans reads them once at start.
         var hosting = configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
         var siloName = SiloNameResolver.Resolve(hosting, Environment.GetEnvironmentVariable);
-        var advertised = ParseAdvertisedAddress(configuration[AdvertisedAddressKey]);
-        var listenAddress = advertised is not null && IPAddress.IsLoopback(advertised) ? advertised : IPAddress.Any;
+        // A silo told to advertise loopback runs with its whole cluster on this machine: listen on loopback only.
+        var listenAddress = IPAddress.TryParse(configuration[AdvertisedAddressKey], out var explicitAddress) && IPAddress.IsLoopback(explicitAddress)
+            ? explicitAddress
+            : IPAddress.Any;
         var (siloPort, gatewayPort) = ChoosePorts(hosting, listenAddress);
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = hosting.ShutdownTimeout);
         services.AddHostedService<ManagerProcessWatchdog>();
+        services.AddSiloAddressResolver();
+        services.AddSingleton<IPostConfigureOptions<EndpointOptions>, EndpointAddressConfigurator>();
 
         builder.UseOrleans(silo =>
         {
@@ -55,10 +60,6 @@ public static class OrleansBatchSiloExtensions
             {
                 o.SiloPort = siloPort;
                 o.GatewayPort = gatewayPort;
-                if (advertised is not null)
-                {
-                    o.AdvertisedIPAddress = advertised;
-                }
 
                 o.SiloListeningEndpoint = new IPEndPoint(listenAddress, siloPort);
                 o.GatewayListeningEndpoint = new IPEndPoint(listenAddress, gatewayPort);
@@ -71,8 +72,8 @@ public static class OrleansBatchSiloExtensions
         return builder;
     }
 
-    /// <summary>The configuration key of an explicit advertised address.</summary>
-    public const string AdvertisedAddressKey = SiloHostingOptions.SectionName + ":AdvertisedAddress";
+    /// <summary>The configuration key of an explicit advertised address (see <see cref="SiloAddressOptions.AdvertisedAddress"/>).</summary>
+    public const string AdvertisedAddressKey = SiloAddressOptions.SectionName + ":" + nameof(SiloAddressOptions.AdvertisedAddress);
 
     private static void UseMembership(ISiloBuilder silo, IConfiguration configuration)
     {
@@ -102,21 +103,6 @@ public static class OrleansBatchSiloExtensions
                 OrleansBatchConfiguration.MembershipKey,
                 typeof(MembershipKind),
                 [$"{OrleansBatchConfiguration.MembershipKey} must be Local or DynamoDB, got '{value}'."]);
-    }
-
-    private static IPAddress? ParseAdvertisedAddress(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        return IPAddress.TryParse(value, out var address)
-            ? address
-            : throw new OptionsValidationException(
-                AdvertisedAddressKey,
-                typeof(SiloHostingOptions),
-                [$"{AdvertisedAddressKey} must be an IP address, got '{value}'."]);
     }
 
     private static (int SiloPort, int GatewayPort) ChoosePorts(SiloHostingOptions hosting, IPAddress listenAddress)
