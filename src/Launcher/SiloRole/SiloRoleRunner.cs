@@ -28,8 +28,34 @@ internal static class SiloRoleRunner
         }
         catch (OptionsValidationException exception)
         {
-            await Console.Error.WriteLineAsync($"error: {string.Join(" ", exception.Failures)}").ConfigureAwait(false);
+            await ReportAsync(string.Join(" ", exception.Failures), exception).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            await ReportAsync(Describe(exception), exception).ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    // The detail first, the one-line reason last: the manager shows the last lines of a failed silo's output.
+    private static async Task ReportAsync(string reason, Exception exception)
+    {
+        await Console.Error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
+        await Console.Error.WriteLineAsync($"fail: the silo could not start: {reason}").ConfigureAwait(false);
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (messages.Count == 0 || !messages[^1].Contains(current.Message, StringComparison.Ordinal))
+            {
+                messages.Add(current.Message);
+            }
+        }
+
+        return string.Join(" ", messages);
     }
 }

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Batch.Hosting.Cluster;
+using Orleans.Batch.Hosting.Cluster.Backends.Local;
+using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.Membership.Local;
+using Orleans.Batch.Tests.Infrastructure;
+
+namespace Orleans.Batch.Tests.Hosting.Cluster;
+
+/// <summary>
+/// A <see cref="ClusterLauncher"/> on the local backend whose silos are the real Launcher executable, with
+/// hooks to break chosen silos, and everything marked for leak checks.
+/// </summary>
+internal sealed class LocalClusterHarness : IAsyncDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "orleans-batch-tests", Guid.NewGuid().ToString("N"));
+
+    public LocalClusterHarness(int maxSilos, int? minSilos = null, TimeSpan? timeout = null, Action<int, IDictionary<string, string>>? configureSilo = null)
+    {
+        ClusterId = $"test-{Guid.NewGuid():N}"[..20];
+        Backend = new LocalProcessBackend(
+            new LocalProcessBackendOptions
+            {
+                FileName = "dotnet",
+                Arguments = [RepositoryPaths.LauncherDll, "silo"],
+                LogDirectory = Path.Combine(_directory, "logs"),
+                Environment = new Dictionary<string, string> { [ProcessLeakDetector.MarkerVariable] = Leaks.Marker },
+                ConfigureSilo = configureSilo,
+            },
+            NullLogger<LocalProcessBackend>.Instance);
+        MembershipOptions = new LocalMembershipOptions { Directory = _directory };
+        Membership = new LocalClusterMembership(ClusterId, MembershipOptions, NullLoggerFactory.Instance);
+        Launcher = new ClusterLauncher(
+            Backend,
+            Membership,
+            new ClusterLaunchOptions { ClusterId = ClusterId, MaxSilos = maxSilos, MinSilos = minSilos, LaunchTimeout = timeout ?? TimeSpan.FromMinutes(2) },
+            Observer,
+            NullLoggerFactory.Instance);
+    }
+
+    public string ClusterId { get; }
+
+    public ProcessLeakDetector Leaks { get; } = new();
+
+    public LocalProcessBackend Backend { get; }
+
+    public LocalMembershipOptions MembershipOptions { get; }
+
+    public LocalClusterMembership Membership { get; }
+
+    public ClusterLauncher Launcher { get; }
+
+    public RecordingObserver Observer { get; } = new();
+
+    /// <summary>The directory under which this harness keeps membership files and logs.</summary>
+    public string Directory => _directory;
+
+    /// <summary>Asserts that no process is left and the cluster's membership file is gone.</summary>
+    public async Task AssertNothingLeftAsync()
+    {
+        await Leaks.AssertNoneLeftAsync();
+        File.Exists(MembershipOptions.GetTablePath(ClusterId)).ShouldBeFalse("the membership table file was not deleted");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Backend.DisposeAsync();
+        Leaks.KillAll();
+        try
+        {
+            System.IO.Directory.Delete(_directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    internal sealed class RecordingObserver : IClusterLaunchObserver
+    {
+        public List<string> Warnings { get; } = [];
+
+        public List<ClusterLaunchSnapshot> Snapshots { get; } = [];
+
+        public List<ClusterTeardownReport> Teardowns { get; } = [];
+
+        public void OnProgress(ClusterLaunchSnapshot snapshot)
+        {
+            lock (Snapshots)
+            {
+                Snapshots.Add(snapshot);
+            }
+        }
+
+        public void OnWarning(string message) => Warnings.Add(message);
+
+        public void OnTeardownCompleted(ClusterTeardownReport report) => Teardowns.Add(report);
+    }
+}
