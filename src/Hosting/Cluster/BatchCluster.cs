@@ -13,14 +13,16 @@ public sealed class BatchCluster : IAsyncDisposable
 {
     private readonly IClusterMembership _membership;
     private readonly ClusterTeardown _teardown;
+    private readonly ClusterHealthMonitor _monitor;
 
-    internal BatchCluster(string clusterId, IHost clientHost, IReadOnlyList<ClusterSilo> silos, IClusterMembership membership, ClusterTeardown teardown)
+    internal BatchCluster(string clusterId, IHost clientHost, IReadOnlyList<ClusterSilo> silos, IClusterMembership membership, ClusterTeardown teardown, ClusterHealthMonitor monitor)
     {
         ClusterId = clusterId;
         Client = clientHost.Services.GetRequiredService<IClusterClient>();
         Silos = silos;
         _membership = membership;
         _teardown = teardown;
+        _monitor = monitor;
     }
 
     /// <summary>The cluster id (Orleans ClusterId).</summary>
@@ -31,6 +33,28 @@ public sealed class BatchCluster : IAsyncDisposable
 
     /// <summary>The silos that were active when the launch completed, by index: Julia's <c>workers()</c>.</summary>
     public IReadOnlyList<ClusterSilo> Silos { get; }
+
+    /// <summary>The silos that died or stopped since the launch, with what the backend and the membership table say.</summary>
+    public IReadOnlyList<LostSilo> LostSilos => _monitor.Lost;
+
+    /// <summary>The launched silos not (yet) known to be lost.</summary>
+    public IReadOnlyList<ClusterSilo> LiveSilos
+    {
+        get
+        {
+            var lost = _monitor.Lost.Select(l => l.Silo.Index).ToHashSet();
+            return [.. Silos.Where(s => !lost.Contains(s.Index))];
+        }
+    }
+
+    /// <summary>
+    /// Cancelled once fewer than the minimum number of silos (<c>--silos MIN:MAX</c>) are alive; link it to your
+    /// workload's token so it stops with <see cref="DegradedReason"/> instead of waiting on silos that are gone.
+    /// </summary>
+    public CancellationToken Degraded => _monitor.Degraded;
+
+    /// <summary>Why the cluster is degraded, once <see cref="Degraded"/> is cancelled.</summary>
+    public string? DegradedReason => _monitor.DegradedReason;
 
     /// <summary>
     /// A reference to the grain of type <typeparamref name="TGrain"/> that runs on <paramref name="silo"/>.

@@ -24,6 +24,9 @@ public sealed class ClusterLaunchOptions
     /// <summary>How often the backend and the membership table are polled while waiting. Default 250 ms.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How often a running cluster's silos are checked for deaths. Default 1 s.</summary>
+    public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long the manager's client may take to connect once the silos are active. Default 30 s.</summary>
     public TimeSpan ClientConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

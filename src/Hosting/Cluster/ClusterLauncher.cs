@@ -87,7 +87,10 @@ public sealed partial class ClusterLauncher
             teardown.ClientHost = await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
             var elapsed = _time.GetElapsedTime(started);
             LogReady(_logger, active.Count, elapsed.TotalSeconds);
-            return new BatchCluster(_options.ClusterId, teardown.ClientHost, active, _membership, teardown);
+            var monitor = new ClusterHealthMonitor(_backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), _options.MonitorInterval, _observer, _time, _logger);
+            teardown.Monitor = monitor;
+            monitor.Start();
+            return new BatchCluster(_options.ClusterId, teardown.ClientHost, active, _membership, teardown, monitor);
         }
         catch (Exception exception)
         {

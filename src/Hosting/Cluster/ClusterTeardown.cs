@@ -22,6 +22,9 @@ internal sealed partial class ClusterTeardown(
     private readonly Lock _gate = new();
     private Task<ClusterTeardownReport>? _run;
 
+    /// <summary>The health monitor to stop first (so the silos' planned stop is not reported as deaths), once it exists.</summary>
+    public ClusterHealthMonitor? Monitor { get; set; }
+
     /// <summary>The client host to stop first, once it exists.</summary>
     public IHost? ClientHost { get; set; }
 
@@ -43,6 +46,11 @@ internal sealed partial class ClusterTeardown(
         LogTeardown(logger, reason);
         var started = timeProvider.GetTimestamp();
         var errors = new List<string>();
+
+        if (Monitor is { } monitor)
+        {
+            await monitor.DisposeAsync().ConfigureAwait(false);
+        }
 
         if (ClientHost is { } client)
         {

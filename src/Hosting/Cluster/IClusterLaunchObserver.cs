@@ -9,6 +9,9 @@ public interface IClusterLaunchObserver
     /// <summary>Something the user should know that does not stop the run (e.g. going on with fewer silos).</summary>
     void OnWarning(string message) { }
 
+    /// <summary>A silo died or stopped while the cluster was running.</summary>
+    void OnSiloLost(LostSilo silo) { }
+
     /// <summary>Tear-down has begun.</summary>
     void OnTeardownStarted(string reason) { }
 

@@ -52,9 +52,16 @@ internal static class LauncherCommandLine
 
     public static readonly Option<string> Workload = new("--workload", "-w")
     {
-        Description = $"What to run on the cluster: {string.Join(", ", WorkloadCatalog.Names)}.",
+        Description = $"What to run on the cluster: {WorkloadCatalog.Describe()}.",
         HelpName = "NAME",
         DefaultValueFactory = _ => DemoWorkload.WorkloadName,
+    };
+
+    public static readonly Option<string[]> WorkloadOptions = new("--workload-option", "-o")
+    {
+        Description = "An option of the workload, KEY=VALUE (repeatable), e.g. -o samples=1e9.",
+        HelpName = "KEY=VALUE",
+        AllowMultipleArgumentsPerToken = false,
     };
 
     public static readonly Option<string> SiloLogs = new("--silo-logs")
@@ -102,7 +109,7 @@ internal static class LauncherCommandLine
         var root = new RootCommand(
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
-            Silos, MinSilos, Timeout, Backend, Queue, Workload, SiloLogs, Hold, Verbose, ClusterId,
+            Silos, MinSilos, Timeout, Backend, Queue, Workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(ValidateManager);
         root.SetAction((parse, cancellationToken) => runManager(ToSettings(parse), cancellationToken));
@@ -152,6 +159,7 @@ internal static class LauncherCommandLine
             LaunchTimeout = parse.GetValue(Timeout),
             Backend = backend,
             Workload = parse.GetValue(Workload)!,
+            WorkloadOptions = ParseWorkloadOptions(parse.GetValue(WorkloadOptions) ?? []),
             SiloLogLevel = ToLogLevel(parse.GetValue(SiloLogs)!),
             Hold = parse.GetValue(Hold),
             Verbose = parse.GetValue(Verbose),
@@ -161,6 +169,7 @@ internal static class LauncherCommandLine
 
     private static void ValidateManager(CommandResult result)
     {
+        ValidateWorkloadOptions(result);
         if (result.GetResult(Silos) is null && result.GetResult(MinSilos) is null)
         {
             return;
@@ -188,6 +197,58 @@ internal static class LauncherCommandLine
         {
             result.AddError("--min-silos cannot be combined with --silos MIN:MAX; use one of them");
         }
+    }
+
+    private static void ValidateWorkloadOptions(CommandResult result)
+    {
+        string workloadName;
+        string[] pairs;
+        try
+        {
+            workloadName = result.GetValue(Workload) ?? DemoWorkload.WorkloadName;
+            pairs = result.GetValue(WorkloadOptions) ?? [];
+        }
+        catch (InvalidOperationException)
+        {
+            return;
+        }
+
+        foreach (var pair in pairs)
+        {
+            if (!pair.Contains('=', StringComparison.Ordinal) || pair.StartsWith('='))
+            {
+                result.AddError($"--workload-option must be KEY=VALUE, got '{pair}'");
+                return;
+            }
+        }
+
+        try
+        {
+            WorkloadCatalog.Get(workloadName).Validate(ParseWorkloadOptions(pairs));
+        }
+        catch (WorkloadOptionException exception)
+        {
+            result.AddError(exception.Message);
+        }
+        catch (ArgumentException)
+        {
+            // An unknown workload is reported by --workload itself.
+        }
+    }
+
+    private static Dictionary<string, string> ParseWorkloadOptions(string[] pairs)
+    {
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in pairs)
+        {
+            var separator = pair.IndexOf('=', StringComparison.Ordinal);
+            if (separator > 0)
+            {
+                options[pair[..separator].Trim()] = pair[(separator + 1)..].Trim();
+            }
+        }
+
+        return options;
     }
 
     private static SiloCount ParseSilos(ArgumentResult result)

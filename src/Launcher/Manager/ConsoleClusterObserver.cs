@@ -90,6 +90,12 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
 
     public void OnWarning(string message) => _console.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
 
+    public void OnSiloLost(LostSilo silo)
+    {
+        var logs = silo.LogLocation is { Length: > 0 } location ? $"; logs: {location}" : string.Empty;
+        _console.MarkupLineInterpolated($"[yellow]warning:[/] {silo.Silo} was lost: {silo.Reason}{logs}");
+    }
+
     public void OnTeardownStarted(string reason) => _console.MarkupLineInterpolated($"[grey]Releasing the cluster ({reason})...[/]");
 
     public void OnTeardownCompleted(ClusterTeardownReport report)

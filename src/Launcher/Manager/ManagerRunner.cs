@@ -83,7 +83,8 @@ internal static class ManagerRunner
                 return ExitCodes.Failure;
             }
 
-            var exitCode = await RunWorkloadAsync(cluster, workload, settings, observer, signals).ConfigureAwait(false);
+            var context = new WorkloadContext(Console.Out, console, settings.WorkloadOptions);
+            var exitCode = await RunWorkloadAsync(cluster, workload, context, settings, observer, signals).ConfigureAwait(false);
             var report = await cluster.ShutdownAsync(ReasonFor(exitCode, signals), signals.Forcing).ConfigureAwait(false);
             if (!report.Succeeded && exitCode == ExitCodes.Success)
             {
@@ -99,30 +100,47 @@ internal static class ManagerRunner
         }
     }
 
-    private static async Task<int> RunWorkloadAsync(BatchCluster cluster, IClusterWorkload workload, ManagerSettings settings, ConsoleClusterObserver observer, ShutdownSignals signals)
+    private static async Task<int> RunWorkloadAsync(BatchCluster cluster, IClusterWorkload workload, WorkloadContext context, ManagerSettings settings, ConsoleClusterObserver observer, ShutdownSignals signals)
     {
+        // The workload stops on Ctrl+C/SIGTERM, and when too few silos remain to go on.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Stopping, cluster.Degraded);
         try
         {
             observer.Info($"Cluster {cluster.ClusterId} is ready with {Plural(cluster.Silos.Count, "silo")}; running the {workload.Name} workload");
-            await workload.RunAsync(cluster, Console.Out, signals.Stopping).ConfigureAwait(false);
+            await workload.RunAsync(cluster, context, stop.Token).ConfigureAwait(false);
             await Console.Out.FlushAsync().ConfigureAwait(false);
             if (settings.Hold)
             {
                 observer.Info("Holding the cluster up; press Ctrl+C (or send SIGTERM) to release it");
-                await Task.Delay(Timeout.Infinite, signals.Stopping).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
 
-            return ExitCodes.Success;
+            return cluster.Degraded.IsCancellationRequested ? DegradedExit(cluster, observer) : ExitCodes.Success;
         }
         catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
         {
             return signals.ExitCode ?? ExitCodes.Interrupted;
+        }
+        catch (Exception) when (cluster.Degraded.IsCancellationRequested)
+        {
+            return DegradedExit(cluster, observer);
+        }
+        catch (WorkloadOptionException exception)
+        {
+            observer.Error(exception.Message);
+            return ExitCodes.Usage;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             observer.Error($"the {workload.Name} workload failed: {exception.Message}");
             return ExitCodes.Failure;
         }
+    }
+
+    private static int DegradedExit(BatchCluster cluster, ConsoleClusterObserver observer)
+    {
+        observer.Error($"the workload stopped: {cluster.DegradedReason}");
+        return ExitCodes.Failure;
     }
 
     private static string ReasonFor(int exitCode, ShutdownSignals signals) => exitCode switch

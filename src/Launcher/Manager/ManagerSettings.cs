@@ -15,6 +15,8 @@ internal sealed record ManagerSettings
 
     public required string Workload { get; init; }
 
+    public IReadOnlyDictionary<string, string> WorkloadOptions { get; init; } = new Dictionary<string, string>();
+
     public required LogLevel SiloLogLevel { get; init; }
 
     public required bool Hold { get; init; }

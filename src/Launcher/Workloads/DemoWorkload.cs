@@ -18,8 +18,11 @@ internal sealed class DemoWorkload : IClusterWorkload
 
     public string Name => WorkloadName;
 
-    public async Task RunAsync(BatchCluster cluster, TextWriter output, CancellationToken cancellationToken)
+    public string Description => "each silo reports its name, address, host and process id (the Julia demo)";
+
+    public async Task RunAsync(BatchCluster cluster, WorkloadContext context, CancellationToken cancellationToken)
     {
+        var output = context.Output;
         await output.WriteLineAsync($"Num silos: {cluster.Silos.Count}").ConfigureAwait(false);
         foreach (var silo in cluster.Silos)
         {

@@ -11,6 +11,15 @@ internal interface IClusterWorkload
     /// <summary>The name <c>--workload</c> selects it by.</summary>
     string Name { get; }
 
-    /// <summary>Runs the workload. Output for the user goes to <paramref name="output"/>.</summary>
-    Task RunAsync(BatchCluster cluster, TextWriter output, CancellationToken cancellationToken);
+    /// <summary>One line for <c>--help</c>.</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// Checks the workload's options before anything starts; throws <see cref="WorkloadOptionException"/>
+    /// naming the option.
+    /// </summary>
+    void Validate(IReadOnlyDictionary<string, string> options) { }
+
+    /// <summary>Runs the workload. Results go to <see cref="WorkloadContext.Output"/>.</summary>
+    Task RunAsync(BatchCluster cluster, WorkloadContext context, CancellationToken cancellationToken);
 }

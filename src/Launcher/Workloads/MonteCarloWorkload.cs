@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using Orleans.Batch.Grains.MonteCarlo;
+using Orleans.Batch.Hosting.Cluster;
+using Orleans.Runtime;
+using Spectre.Console;
+
+namespace Orleans.Batch.Launcher.Workloads;
+
+/// <summary>
+/// Estimates π by Monte Carlo: the samples are split into chunks, the chunks are spread over every silo, and the
+/// manager gathers the counts. A chunk whose silo dies is run again on another silo, so the estimate completes as
+/// long as enough silos remain; each chunk has its own seed, so the result is the same wherever chunks ran.
+/// </summary>
+/// <remarks>Options: <c>samples</c> (default 200,000,000), <c>chunks</c> (default 8 per silo), <c>seed</c> (default 1).</remarks>
+internal sealed class MonteCarloWorkload : IClusterWorkload
+{
+    public const string WorkloadName = "montecarlo";
+
+    // Calls in flight per silo: enough to keep a silo's cores busy while results travel.
+    private const int InFlightPerSilo = 2;
+
+    public string Name => WorkloadName;
+
+    public string Description => "estimates pi from random samples spread over all silos (options: samples, chunks, seed)";
+
+    public void Validate(IReadOnlyDictionary<string, string> options)
+    {
+        var context = new WorkloadContext(TextWriter.Null, AnsiConsole.Console, options);
+        context.GetInt64("samples", 1);
+        context.GetInt64("chunks", 1);
+        context.GetInt64("seed", 1);
+        foreach (var key in options.Keys.Except(["samples", "chunks", "seed"]))
+        {
+            throw new WorkloadOptionException($"--workload-option {key} is not an option of the {Name} workload (samples, chunks, seed)");
+        }
+    }
+
+    public async Task RunAsync(BatchCluster cluster, WorkloadContext context, CancellationToken cancellationToken)
+    {
+        var samples = context.GetInt64("samples", 200_000_000);
+        var chunkCount = (int)Math.Min(context.GetInt64("chunks", 8L * cluster.Silos.Count), 1_000_000);
+        var seed = (int)context.GetInt64("seed", 1);
+        var perChunk = samples / chunkCount;
+        var remainder = samples % chunkCount;
+
+        var pending = new Queue<int>(Enumerable.Range(0, chunkCount));
+        var results = new MonteCarloChunk[chunkCount];
+        var failedSilos = new HashSet<string>(StringComparer.Ordinal);
+        var running = new Dictionary<Task<MonteCarloChunk>, (int Chunk, ClusterSilo Silo)>();
+        var stopwatch = Stopwatch.StartNew();
+        var completed = 0;
+        var reported = -1;
+
+        void Report()
+        {
+            var percent = completed * 100 / chunkCount;
+            if (percent / 10 != reported / 10 || completed == chunkCount)
+            {
+                reported = percent;
+                context.Console.MarkupLineInterpolated($"[grey]montecarlo: {completed}/{chunkCount} chunks ({percent}%) after {stopwatch.Elapsed.TotalSeconds:0.0} s[/]");
+            }
+        }
+
+        while (completed < chunkCount)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var live = cluster.LiveSilos.Where(s => !failedSilos.Contains(s.Name)).ToList();
+            if (live.Count == 0)
+            {
+                throw new InvalidOperationException("No silo is left to run the remaining chunks.");
+            }
+
+            // Top every live silo up to its share of calls in flight.
+            foreach (var silo in live)
+            {
+                while (pending.Count > 0 && running.Values.Count(r => r.Silo.Index == silo.Index) < InFlightPerSilo)
+                {
+                    var chunk = pending.Dequeue();
+                    var size = perChunk + (chunk < remainder ? 1 : 0);
+                    var call = cluster.GetGrainOnSilo<IMonteCarloGrain>(silo).SampleAsync(chunk, size, unchecked(seed * 7919 + chunk), cancellationToken);
+                    running[call] = (chunk, silo);
+                }
+            }
+
+            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            var (doneChunk, doneSilo) = running[done];
+            running.Remove(done);
+            try
+            {
+                results[doneChunk] = await done.ConfigureAwait(false);
+                completed++;
+                Report();
+            }
+            catch (Exception exception) when (IsSiloFailure(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                // The silo is gone (or going): run its chunk elsewhere and stop sending it work.
+                if (failedSilos.Add(doneSilo.Name))
+                {
+                    context.Console.MarkupLineInterpolated($"[yellow]warning:[/] {doneSilo} failed a call ({exception.GetType().Name}: {FirstLine(exception.Message)}); re-running its chunks on the other silos");
+                }
+
+                pending.Enqueue(doneChunk);
+            }
+        }
+
+        var inside = results.Sum(r => r.Inside);
+        var total = results.Sum(r => r.Samples);
+        var estimate = 4.0 * inside / total;
+        var output = context.Output;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Monte Carlo estimate of pi: {estimate:F8} (error {Math.Abs(estimate - Math.PI):E2}) from {total:N0} samples in {chunkCount} chunks, {stopwatch.Elapsed.TotalSeconds:0.0} s")).ConfigureAwait(false);
+        foreach (var group in results.GroupBy(r => r.SiloName).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {group.Key}: {group.Count()} chunks")).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsSiloFailure(Exception exception) => exception is SiloUnavailableException
+        or OrleansMessageRejectionException
+        or Orleans.Runtime.Messaging.ConnectionFailedException
+        or TimeoutException
+        or Grains.Placement.SiloNotFoundException
+        || (exception is OrleansException && exception.InnerException is not null && IsSiloFailure(exception.InnerException));
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+}
