@@ -49,11 +49,15 @@ public sealed class AwsBatchClient : IAwsBatchClient, IDisposable
     /// <param name="timeProvider">Time for retry delays; <see cref="TimeProvider.System"/> by default.</param>
     /// <exception cref="OptionsValidationException">The options are invalid; the message names the settings.</exception>
     public AwsBatchClient(AwsBatchClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
-        : this(Validated(options), httpClientFactory: null, AwsRegionResolver.Default, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AwsBatchClient>(), timeProvider ?? TimeProvider.System)
+        : this(Validated(options), AwsRegionResolver.Default, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AwsBatchClient>(), timeProvider ?? TimeProvider.System)
     {
     }
 
-    internal AwsBatchClient(AwsBatchConnection connection, Func<HttpClient> httpClientFactory, ILogger logger, TimeProvider timeProvider)
+    /// <param name="connection">The endpoint and credentials.</param>
+    /// <param name="httpClientFactory">Hands out clients whose handler chain signs (IHttpClientFactory); null to own one.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="timeProvider">Time for retry delays and timeouts.</param>
+    internal AwsBatchClient(AwsBatchConnection connection, Func<HttpClient>? httpClientFactory, ILogger logger, TimeProvider timeProvider)
     {
         _connection = connection;
         _httpClientFactory = httpClientFactory;
@@ -63,8 +67,8 @@ public sealed class AwsBatchClient : IAwsBatchClient, IDisposable
         _attemptTimeoutPipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(connection.Options.AttemptTimeout).Build();
     }
 
-    private AwsBatchClient(AwsBatchClientOptions options, Func<HttpClient>? httpClientFactory, AwsRegionResolver regionResolver, ILogger logger, TimeProvider timeProvider)
-        : this(new AwsBatchConnection(options, regionResolver, logger), httpClientFactory!, logger, timeProvider)
+    private AwsBatchClient(AwsBatchClientOptions options, AwsRegionResolver regionResolver, ILogger logger, TimeProvider timeProvider)
+        : this(new AwsBatchConnection(options, regionResolver, logger), httpClientFactory: null, logger, timeProvider)
     {
     }
 
@@ -192,7 +196,7 @@ public sealed class AwsBatchClient : IAwsBatchClient, IDisposable
                 OnRetry = args =>
                 {
                     var error = (AwsBatchException)args.Outcome.Exception!;
-                    AwsBatchClientLog.Retrying(logger, error.Operation, args.AttemptNumber + 1, error.ErrorCode, error.StatusCode, error.RequestId, args.RetryDelay.TotalMilliseconds);
+                    AwsBatchClientLog.Retrying(logger, error.Operation, args.AttemptNumber + 1, error.ErrorCode, (int?)error.StatusCode, error.RequestId, args.RetryDelay.TotalMilliseconds);
                     return ValueTask.CompletedTask;
                 },
             });
@@ -234,7 +238,7 @@ public sealed class AwsBatchClient : IAwsBatchClient, IDisposable
         catch (AwsBatchException e) when (e.Operation == operation)
         {
             e.Attempts = state.Attempt;
-            AwsBatchClientLog.Failed(_logger, operation, state.Attempt, e.ErrorCode, e.StatusCode, e.RequestId);
+            AwsBatchClientLog.Failed(_logger, operation, state.Attempt, e.ErrorCode, (int?)e.StatusCode, e.RequestId);
             throw;
         }
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Orleans.Batch.Hosting.AwsBatch;
@@ -20,11 +19,11 @@ internal static partial class AwsBatchClientLog
 
     [LoggerMessage(EventId = 4, EventName = "AwsBatchRequestRetrying", Level = LogLevel.Warning,
         Message = "AWS Batch {Operation} attempt {Attempt} failed with {ErrorCode} (HTTP {StatusCode}, request id {RequestId}); retrying in {DelayMilliseconds:0} ms")]
-    public static partial void Retrying(ILogger logger, string operation, int attempt, string errorCode, HttpStatusCode? statusCode, string? requestId, double delayMilliseconds);
+    public static partial void Retrying(ILogger logger, string operation, int attempt, string errorCode, int? statusCode, string? requestId, double delayMilliseconds);
 
     [LoggerMessage(EventId = 5, EventName = "AwsBatchRequestFailed", Level = LogLevel.Debug,
         Message = "AWS Batch {Operation} failed after {Attempts} attempt(s) with {ErrorCode} (HTTP {StatusCode}, request id {RequestId})")]
-    public static partial void Failed(ILogger logger, string operation, int attempts, string errorCode, HttpStatusCode? statusCode, string? requestId);
+    public static partial void Failed(ILogger logger, string operation, int attempts, string errorCode, int? statusCode, string? requestId);
 
     [LoggerMessage(EventId = 6, EventName = "AwsBatchSubmitLookup", Level = LogLevel.Information,
         Message = "AWS Batch SubmitJob of job {JobName} got no answer; looking the name up with ListJobs before sending it again")]
