@@ -35,7 +35,7 @@ internal static class LauncherCommandLine
     {
         Description = "How long to wait for the silos to become active: 90, 90s, 5m, 1h (default: 3m locally, 20m on AWS Batch).",
         HelpName = "DURATION",
-        CustomParser = ParseDuration,
+        CustomParser = r => ParseDuration(r, "--timeout"),
     };
 
     public static readonly Option<string?> Backend = new("--backend")
@@ -48,6 +48,76 @@ internal static class LauncherCommandLine
     {
         Description = "AWS Batch job queue for the silo jobs (default: the manager's own queue when it runs as a Batch job).",
         HelpName = "NAME",
+    };
+
+    public static readonly Option<string?> Definition = new("--definition")
+    {
+        Description = "AWS Batch job definition (name, name:revision or ARN) whose image runs this Launcher (default: the manager's own when it runs as a Batch job).",
+        HelpName = "NAME",
+    };
+
+    public static readonly Option<string?> JobName = new("--name")
+    {
+        Description = "Prefix of the silo jobs' names (default: the manager's own job name inside Batch, else orleans-batch).",
+        HelpName = "PREFIX",
+        Validators = { ValidateJobName },
+    };
+
+    public static readonly Option<string?> Region = new("--region")
+    {
+        Description = "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile, then instance metadata).",
+        HelpName = "REGION",
+        Validators = { ValidateRegion },
+    };
+
+    public static readonly Option<double?> Vcpus = new("--vcpus")
+    {
+        Description = "vCPUs per silo job (default: the job definition's).",
+        HelpName = "N",
+        Validators = { r => Positive(r, "--vcpus") },
+    };
+
+    public static readonly Option<int?> Memory = new("--memory")
+    {
+        Description = "Memory per silo job in MiB (default: the job definition's).",
+        HelpName = "MIB",
+        Validators = { r => Positive(r, "--memory") },
+    };
+
+    public static readonly Option<int?> Gpus = new("--gpus")
+    {
+        Description = "GPUs per silo job (default: the job definition's).",
+        HelpName = "N",
+        Validators = { r => Positive(r, "--gpus") },
+    };
+
+    public static readonly Option<TimeSpan?> MaxRuntime = new("--max-runtime")
+    {
+        Description = "Hard cap on each silo job's run time, the Batch job timeout (default 4h; at least 60s).",
+        HelpName = "DURATION",
+        CustomParser = r => ParseDuration(r, "--max-runtime"),
+        Validators = { ValidateMaxRuntime },
+    };
+
+    public static readonly Option<string?> BatchEndpoint = new("--batch-endpoint")
+    {
+        Description = "AWS Batch endpoint URL (the emulator, or a VPC endpoint).",
+        HelpName = "URL",
+        Validators = { r => ValidateUrl(r, "--batch-endpoint") },
+    };
+
+    public static readonly Option<string?> Table = new("--table")
+    {
+        Description = "DynamoDB membership table (default orleans-batch-membership); with the local backend it switches membership from a file to DynamoDB.",
+        HelpName = "NAME",
+        Validators = { ValidateTableName },
+    };
+
+    public static readonly Option<string?> DynamoDBEndpoint = new("--dynamodb-endpoint")
+    {
+        Description = "DynamoDB endpoint URL (e.g. DynamoDB Local); implies DynamoDB membership.",
+        HelpName = "URL",
+        Validators = { r => ValidateUrl(r, "--dynamodb-endpoint") },
     };
 
     public static readonly Option<string> Workload = new("--workload", "-w")
@@ -109,7 +179,8 @@ internal static class LauncherCommandLine
         var root = new RootCommand(
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
-            Silos, MinSilos, Timeout, Backend, Queue, Workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
+            Silos, MinSilos, Timeout, Backend, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
+            Table, DynamoDBEndpoint, Workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(ValidateManager);
         root.SetAction((parse, cancellationToken) => runManager(ToSettings(parse), cancellationToken));
@@ -164,6 +235,17 @@ internal static class LauncherCommandLine
             Hold = parse.GetValue(Hold),
             Verbose = parse.GetValue(Verbose),
             ClusterId = parse.GetValue(ClusterId),
+            Queue = queue,
+            Definition = parse.GetValue(Definition),
+            JobNamePrefix = parse.GetValue(JobName),
+            Region = parse.GetValue(Region),
+            Vcpus = parse.GetValue(Vcpus),
+            MemoryMiB = parse.GetValue(Memory),
+            Gpus = parse.GetValue(Gpus),
+            MaxRuntime = parse.GetValue(MaxRuntime),
+            BatchEndpoint = parse.GetValue(BatchEndpoint),
+            Table = parse.GetValue(Table),
+            DynamoDBEndpoint = parse.GetValue(DynamoDBEndpoint),
         };
     }
 
@@ -262,16 +344,80 @@ internal static class LauncherCommandLine
         return value;
     }
 
-    private static TimeSpan? ParseDuration(ArgumentResult result)
+    private static TimeSpan? ParseDuration(ArgumentResult result, string flag)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
         if (!DurationParser.TryParse(text, out var duration))
         {
-            result.AddError($"--timeout must be a positive duration such as 90, 90s, 5m or 1h, got '{text}'");
+            result.AddError($"{flag} must be a positive duration such as 90, 90s, 5m or 1h, got '{text}'");
             return null;
         }
 
         return duration;
+    }
+
+    private static void ValidateMaxRuntime(OptionResult result)
+    {
+        if (TryGet<TimeSpan?>(result) is { } runtime && runtime < TimeSpan.FromSeconds(60))
+        {
+            result.AddError($"--max-runtime must be at least 60s (the AWS Batch minimum job timeout), got '{result.Tokens[0].Value}'");
+        }
+    }
+
+    private static void ValidateRegion(OptionResult result)
+    {
+        if (TryGet<string?>(result) is { } region && !Orleans.Batch.Hosting.AwsBatch.AwsBatchEndpoint.IsValidRegionName(region))
+        {
+            result.AddError($"--region must be an AWS region name such as us-east-1, got '{region}'");
+        }
+    }
+
+    private static void ValidateUrl(OptionResult result, string flag)
+    {
+        if (TryGet<string?>(result) is { } text
+            && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            result.AddError($"{flag} must be an http:// or https:// URL, got '{text}'");
+        }
+    }
+
+    private static void ValidateJobName(OptionResult result)
+    {
+        if (TryGet<string?>(result) is { } name
+            && (name.Length is 0 or > 64 || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            result.AddError($"--name must be 1-64 letters, digits, hyphens or underscores starting with a letter or digit, got '{name}'");
+        }
+    }
+
+    private static void ValidateTableName(OptionResult result)
+    {
+        if (TryGet<string?>(result) is { } name
+            && (name.Length is < 3 or > 255 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            result.AddError($"--table must be a DynamoDB table name (3-255 letters, digits, '_', '-', '.'), got '{name}'");
+        }
+    }
+
+    private static void Positive(OptionResult result, string flag)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0)
+        {
+            result.AddError($"{flag} must be a positive number, got '{text}'");
+        }
+    }
+
+    private static T? TryGet<T>(OptionResult result)
+    {
+        try
+        {
+            return result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
     }
 
     private static LogLevel ToLogLevel(string level) => level switch

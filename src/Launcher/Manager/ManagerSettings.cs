@@ -24,4 +24,29 @@ internal sealed record ManagerSettings
     public required bool Verbose { get; init; }
 
     public string? ClusterId { get; init; }
+
+    public string? Queue { get; init; }
+
+    public string? Definition { get; init; }
+
+    public string? JobNamePrefix { get; init; }
+
+    public string? Region { get; init; }
+
+    public double? Vcpus { get; init; }
+
+    public int? MemoryMiB { get; init; }
+
+    public int? Gpus { get; init; }
+
+    public TimeSpan? MaxRuntime { get; init; }
+
+    public string? BatchEndpoint { get; init; }
+
+    public string? Table { get; init; }
+
+    public string? DynamoDBEndpoint { get; init; }
+
+    /// <summary>True when membership is kept in DynamoDB (always on AWS Batch; locally when asked).</summary>
+    public bool UsesDynamoDB => Backend != "local" || Table is not null || DynamoDBEndpoint is not null;
 }
