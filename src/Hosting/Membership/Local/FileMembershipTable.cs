@@ -60,6 +60,7 @@ public sealed partial class FileMembershipTable : IMembershipTable
         await using (await AcquireLockAsync(clusterId, cancellationToken).ConfigureAwait(false))
         {
             File.Delete(_options.GetTablePath(clusterId));
+            File.Delete(_options.GetLeasePath(clusterId));
         }
 
         File.Delete(_options.GetLockPath(clusterId));

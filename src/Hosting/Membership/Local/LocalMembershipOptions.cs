@@ -26,6 +26,9 @@ public sealed class LocalMembershipOptions
     /// <summary>The path of the table file of <paramref name="clusterId"/>.</summary>
     public string GetTablePath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".membership.json");
 
+    /// <summary>The path of the manager lease file of <paramref name="clusterId"/>.</summary>
+    public string GetLeasePath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".lease.json");
+
     /// <summary>The path of the lock file of <paramref name="clusterId"/>.</summary>
     public string GetLockPath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".lock");
 

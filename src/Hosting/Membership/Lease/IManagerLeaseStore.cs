@@ -1,0 +1,11 @@
+namespace Orleans.Batch.Hosting.Membership.Lease;
+
+/// <summary>Where a cluster's manager lease is kept: beside its membership rows, in the same table or file.</summary>
+public interface IManagerLeaseStore
+{
+    /// <summary>Writes the lease of <paramref name="clusterId"/> (creating or replacing it).</summary>
+    Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken);
+
+    /// <summary>Reads the lease of <paramref name="clusterId"/>, or null when there is none.</summary>
+    Task<ManagerLease?> ReadAsync(string clusterId, CancellationToken cancellationToken);
+}

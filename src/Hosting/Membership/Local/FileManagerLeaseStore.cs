@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orleans.Batch.Hosting.Membership.Lease;
+
+namespace Orleans.Batch.Hosting.Membership.Local;
+
+/// <summary>
+/// Keeps a local cluster's manager lease in a file beside its membership table. The manager is its only writer
+/// and replaces the file atomically, so readers need no lock.
+/// </summary>
+public sealed class FileManagerLeaseStore(LocalMembershipOptions options) : IManagerLeaseStore
+{
+    /// <inheritdoc />
+    public async Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        Directory.CreateDirectory(options.Directory);
+        var path = options.GetLeasePath(clusterId);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(lease, LeaseJsonContext.Default.ManagerLease), cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <inheritdoc />
+    public async Task<ManagerLease?> ReadAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var path = options.GetLeasePath(clusterId);
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(bytes, LeaseJsonContext.Default.ManagerLease);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException($"The manager lease file '{path}' is malformed: {exception.Message}", exception);
+        }
+    }
+}
+
+[JsonSerializable(typeof(ManagerLease))]
+internal sealed partial class LeaseJsonContext : JsonSerializerContext;
