@@ -107,6 +107,8 @@ run() {
     die "java is required to run DynamoDB Local; install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)."
   install
 
+  # DynamoDB Local writes dynamodb-local-metadata.json into its working directory: keep it out of the caller's.
+  cd "${install_dir}"
   # DynamoDB Local has no bind-address option (it listens on all interfaces); clients use 127.0.0.1.
   local -a command=(java -Xmx512m -Djava.library.path="${emulator_dir}/DynamoDBLocal_lib" -jar "${jar_path}"
     -inMemory -sharedDb -disableTelemetry -port "${port}")
