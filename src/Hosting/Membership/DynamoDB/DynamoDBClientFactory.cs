@@ -21,8 +21,11 @@ public static class DynamoDBClientFactory
     /// <summary>The signing region used with a <see cref="DynamoDBMembershipOptions.ServiceUrl"/> when no region is known.</summary>
     public const string DefaultLocalRegion = "us-east-1";
 
-    /// <summary>The access key of the dummy credentials used for DynamoDB Local on a loopback address.</summary>
-    public const string LocalAccessKey = "dynamodb-local";
+    /// <summary>
+    /// The access key of the dummy credentials used for DynamoDB Local on a loopback address (letters only: DynamoDB
+    /// Local rejects other characters).
+    /// </summary>
+    public const string LocalAccessKey = "DynamoDBLocal";
 
     private static readonly DefaultAWSCredentialsIdentityResolver CredentialsResolver = new();
 

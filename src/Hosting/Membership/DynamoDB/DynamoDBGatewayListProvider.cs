@@ -49,8 +49,8 @@ public sealed class DynamoDBGatewayListProvider : IGatewayListProvider, IDisposa
     /// <inheritdoc />
     public TimeSpan MaxStaleness { get; }
 
-    /// <inheritdoc />
-    public bool IsUpdatable => true;
+    /// <summary>Always <see langword="true"/>: the list is re-read from the table (Orleans no longer consults this).</summary>
+    bool IGatewayListProvider.IsUpdatable => true;
 
     /// <summary>Checks that the table exists, creating it when configured to.</summary>
     /// <param name="cancellationToken">A token which cancels the operation.</param>
