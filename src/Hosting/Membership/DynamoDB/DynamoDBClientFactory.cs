@@ -1,0 +1,86 @@
+using Amazon;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+
+namespace Orleans.Batch.Hosting.Membership.DynamoDB;
+
+/// <summary>Creates DynamoDB clients for <see cref="DynamoDBMembershipOptions"/>.</summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><description>Endpoint: <see cref="DynamoDBMembershipOptions.ServiceUrl"/> when set (DynamoDB Local), else
+/// the regional endpoint of <see cref="DynamoDBMembershipOptions.Region"/> or of the SDK's region chain
+/// (<c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, profile).</description></item>
+/// <item><description>Credentials: the SDK's default credential chain, resolved by the client when it needs them.
+/// When <see cref="DynamoDBMembershipOptions.ServiceUrl"/> is a loopback address and the chain finds nothing, fixed
+/// dummy credentials are used: DynamoDB Local accepts any.</description></item>
+/// </list>
+/// </remarks>
+public static class DynamoDBClientFactory
+{
+    /// <summary>The signing region used with a <see cref="DynamoDBMembershipOptions.ServiceUrl"/> when no region is known.</summary>
+    public const string DefaultLocalRegion = "us-east-1";
+
+    /// <summary>
+    /// The access key of the dummy credentials used for DynamoDB Local on a loopback address (letters only: DynamoDB
+    /// Local rejects other characters).
+    /// </summary>
+    public const string LocalAccessKey = "DynamoDBLocal";
+
+    private static readonly DefaultAWSCredentialsIdentityResolver CredentialsResolver = new();
+
+    /// <summary>Creates a client; the caller owns (and disposes) it.</summary>
+    /// <param name="options">The validated options.</param>
+    /// <returns>A new DynamoDB client.</returns>
+    /// <exception cref="InvalidOperationException">No region is configured and the SDK's region chain finds none.</exception>
+    public static IAmazonDynamoDB Create(DynamoDBMembershipOptions options)
+    {
+        var config = CreateConfig(options);
+        return ResolveLocalCredentials(options, config) is { } credentials
+            ? new AmazonDynamoDBClient(credentials, config)
+            : new AmazonDynamoDBClient(config);
+    }
+
+    /// <summary>Creates the client configuration (endpoint and region) for <paramref name="options"/>.</summary>
+    /// <param name="options">The validated options.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="InvalidOperationException">No region is configured and the SDK's region chain finds none.</exception>
+    public static AmazonDynamoDBConfig CreateConfig(DynamoDBMembershipOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var region = string.IsNullOrWhiteSpace(options.Region) ? null : options.Region.Trim();
+        var config = new AmazonDynamoDBConfig();
+        if (options.ServiceUrl is { } serviceUrl)
+        {
+            config.ServiceURL = serviceUrl.AbsoluteUri;
+            config.AuthenticationRegion = region ?? FallbackRegionFactory.GetRegionEndpoint()?.SystemName ?? DefaultLocalRegion;
+            return config;
+        }
+
+        config.RegionEndpoint = region is not null
+            ? RegionEndpoint.GetBySystemName(region)
+            : FallbackRegionFactory.GetRegionEndpoint()
+              ?? throw new InvalidOperationException(
+                  $"No AWS region for the DynamoDB membership table '{options.TableName}': set {DynamoDBMembershipOptions.SectionName}:{nameof(options.Region)}, " +
+                  $"or AWS_REGION / AWS_DEFAULT_REGION, or a region in the AWS profile (or {DynamoDBMembershipOptions.SectionName}:{nameof(options.ServiceUrl)} for DynamoDB Local).");
+        return config;
+    }
+
+    private static AWSCredentials? ResolveLocalCredentials(DynamoDBMembershipOptions options, AmazonDynamoDBConfig config)
+    {
+        if (options.ServiceUrl is not { IsLoopback: true })
+        {
+            // The client resolves (and refreshes) credentials from the default chain itself.
+            return null;
+        }
+
+        try
+        {
+            return CredentialsResolver.ResolveIdentity(config);
+        }
+        catch (AmazonClientException)
+        {
+            return new BasicAWSCredentials(LocalAccessKey, LocalAccessKey);
+        }
+    }
+}

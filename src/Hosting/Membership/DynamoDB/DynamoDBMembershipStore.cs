@@ -1,0 +1,681 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Polly;
+using Polly.Retry;
+using Schema = Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBMembershipSchema;
+using static Orleans.Batch.Hosting.Membership.DynamoDB.MembershipItemConverter;
+
+namespace Orleans.Batch.Hosting.Membership.DynamoDB;
+
+/// <summary>
+/// The membership operations on cluster partitions of one DynamoDB table, shared by
+/// <see cref="DynamoDBMembershipTable"/> and <see cref="DynamoDBGatewayListProvider"/>.
+/// </summary>
+/// <remarks>
+/// <para>Writes: an insert or update is one <c>TransactWriteItems</c> of the row (conditioned on absence, or on
+/// existence and the row ETag) and the version item (conditioned on the expected ETag and the previous version).
+/// Each commit stamps the row with the new table version and records in the version item which rows it changed.</para>
+/// <para>Reads: a partition <c>Query</c> is not isolated from transactions (read-committed), so
+/// <see cref="ReadAllAsync"/> reads the version item first and accepts the query only when no row is newer than
+/// that version and every row the version's commit changed is visible as committed; otherwise it reads again, a
+/// bounded number of times. <see cref="ReadRowAsync"/> uses <c>TransactGetItems</c>, which is serializable.</para>
+/// </remarks>
+internal sealed class DynamoDBMembershipStore
+{
+    /// <summary>The table-version ETag of a cluster without a version item (an empty or deleted cluster).</summary>
+    public const string AbsentVersionEtag = "0";
+
+    private const int MaxItemsPerTransaction = 100;
+    private const int MaxItemsPerBatchWrite = 25;
+    private const int SnapshotAttempts = 10;
+    private const int CleanupAttempts = 3;
+    private const int DeleteRounds = 3;
+    private const string ConditionalCheckFailed = "ConditionalCheckFailed";
+    private const string TransactionConflict = "TransactionConflict";
+
+    private readonly IAmazonDynamoDB _client;
+    private readonly DynamoDBMembershipOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly ResiliencePipeline _snapshotRetry;
+    private readonly ResiliencePipeline _conflictRetry;
+    private readonly ResiliencePipeline<bool> _unprocessedRetry;
+    private long _versionExpiryRefreshedTicks;
+
+    public DynamoDBMembershipStore(IAmazonDynamoDB client, DynamoDBMembershipOptions options, ILogger logger, TimeProvider timeProvider)
+    {
+        _client = client;
+        _options = options;
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _versionExpiryRefreshedTicks = timeProvider.GetUtcNow().UtcTicks;
+        _snapshotRetry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<InconsistentSnapshotException>(),
+                MaxRetryAttempts = SnapshotAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(10),
+                MaxDelay = TimeSpan.FromMilliseconds(500),
+            })
+            .Build();
+        _conflictRetry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<TransactionConflictException>(),
+                MaxRetryAttempts = 3,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(20),
+            })
+            .Build();
+        _unprocessedRetry = new ResiliencePipelineBuilder<bool> { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions<bool>
+            {
+                // The result says whether unprocessed items remain.
+                ShouldHandle = new PredicateBuilder<bool>().HandleResult(true),
+                MaxRetryAttempts = 8,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(50),
+                MaxDelay = TimeSpan.FromSeconds(5),
+            })
+            .Build();
+    }
+
+    public string TableName => _options.TableName;
+
+    public Task EnsureTableAsync(CancellationToken cancellationToken)
+        => DynamoDBTableProvisioner.EnsureTableAsync(_client, _options, _logger, _timeProvider, cancellationToken);
+
+    public async Task<MembershipTableData> ReadAllAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var snapshot = await ReadSnapshotAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        return new MembershipTableData(
+            snapshot.Rows.Select(row => Tuple.Create(row.Entry, row.ETag)).ToList(),
+            ToTableVersion(snapshot.Version));
+    }
+
+    public async Task<MembershipTableData> ReadRowAsync(string clusterId, SiloAddress silo, CancellationToken cancellationToken)
+    {
+        var identity = silo.ToParsableString();
+        try
+        {
+            return await _snapshotRetry.ExecuteAsync(
+                static (state, token) => new ValueTask<MembershipTableData>(state.Store.ReadRowOnceAsync(state.ClusterId, state.Identity, token)),
+                (Store: this, ClusterId: clusterId, Identity: identity),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (InconsistentSnapshotException exception)
+        {
+            throw NoConsistentRead(clusterId, exception);
+        }
+        catch (ResourceNotFoundException exception)
+        {
+            throw DynamoDBTableProvisioner.TableMissing(_options, exception);
+        }
+    }
+
+    /// <summary>Inserts (<paramref name="expectedRowEtag"/> null) or updates a row together with the table version.</summary>
+    /// <returns><see langword="false"/> when a concurrent change won (no side effects).</returns>
+    public async Task<bool> TryWriteRowAsync(
+        string clusterId, MembershipEntry entry, string? expectedRowEtag, TableVersion tableVersion, CancellationToken cancellationToken)
+    {
+        var insert = expectedRowEtag is null;
+        var operation = insert ? "insert" : "update";
+        var identity = entry.SiloAddress.ToParsableString();
+        var expiresAt = ExpiresAtFromNow();
+        var rowEtag = NewEtag();
+        var lastChange = new Dictionary<string, string>(StringComparer.Ordinal) { [identity] = rowEtag };
+
+        var rowPut = new Put
+        {
+            TableName = TableName,
+            Item = ToRowItem(clusterId, entry, rowEtag, tableVersion.Version, expiresAt),
+            ExpressionAttributeNames = new() { ["#sk"] = Schema.SortKey },
+        };
+        if (insert)
+        {
+            rowPut.ConditionExpression = "attribute_not_exists(#sk)";
+        }
+        else
+        {
+            rowPut.ConditionExpression = "attribute_exists(#sk) AND #etag = :rowEtag";
+            rowPut.ExpressionAttributeNames["#etag"] = Schema.ETag;
+            rowPut.ExpressionAttributeValues = new() { [":rowEtag"] = new AttributeValue { S = expectedRowEtag } };
+        }
+
+        var versionWrite = CreateVersionWrite(clusterId, tableVersion, lastChange, expiresAt);
+        if (versionWrite is null)
+        {
+            _logger.WriteContention(operation, identity, tableVersion.Version, clusterId, "no table version to follow the absent version item");
+            return false;
+        }
+
+        return await TryCommitAsync([new TransactWriteItem { Put = rowPut }, versionWrite.Value.Item], operation, identity, tableVersion.Version, clusterId, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Writes only the I-am-alive time (and the expiry) of an existing row: no ETag, no table version.</summary>
+    public async Task WriteIAmAliveAsync(string clusterId, MembershipEntry entry, CancellationToken cancellationToken)
+    {
+        var identity = entry.SiloAddress.ToParsableString();
+        var request = new UpdateItemRequest
+        {
+            TableName = TableName,
+            Key = Key(clusterId, identity),
+            // The existence condition keeps a late heartbeat from resurrecting a removed row as a partial item.
+            ConditionExpression = "attribute_exists(#sk)",
+            ExpressionAttributeNames = new() { ["#sk"] = Schema.SortKey, ["#alive"] = Schema.IAmAliveTime, ["#exp"] = Schema.ExpiresAt },
+            ExpressionAttributeValues = new() { [":alive"] = new AttributeValue { S = FormatTime(entry.IAmAliveTime) } },
+        };
+        SetExpiry(request, "#alive = :alive");
+
+        try
+        {
+            await _conflictRetry.ExecuteAsync(
+                static async (state, token) => await state.Client.UpdateItemAsync(state.Request, token).ConfigureAwait(false),
+                (Client: _client, Request: request),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            _logger.HeartbeatRowMissing(identity, clusterId);
+            return;
+        }
+        catch (ResourceNotFoundException exception)
+        {
+            throw DynamoDBTableProvisioner.TableMissing(_options, exception);
+        }
+
+        await RefreshVersionExpiryIfDueAsync(clusterId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task CleanupAsync(string clusterId, DateTimeOffset beforeDate, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= CleanupAttempts; attempt++)
+        {
+            var snapshot = await ReadSnapshotAsync(clusterId, cancellationToken).ConfigureAwait(false);
+            var defunct = snapshot.Rows.Where(row => DefunctSiloPolicy.IsDefunct(row.Entry, beforeDate)).ToList();
+            if (defunct.Count == 0 || snapshot.Version is null)
+            {
+                return;
+            }
+
+            var version = snapshot.Version;
+            var removed = 0;
+            foreach (var chunk in defunct.Chunk(MaxItemsPerTransaction - 1))
+            {
+                var next = new TableVersion(version.Version + 1, version.ETag);
+                var lastChange = chunk.ToDictionary(row => row.Identity, _ => string.Empty, StringComparer.Ordinal);
+                var versionWrite = CreateVersionWrite(clusterId, next, lastChange, ExpiresAtFromNow())!.Value;
+                var deletes = chunk.Select(row => new TransactWriteItem
+                {
+                    Delete = new Delete
+                    {
+                        TableName = TableName,
+                        Key = Key(clusterId, row.Identity),
+                        // Only the row as read (a Dead row changes only through a versioned write, which changes its ETag).
+                        ConditionExpression = "#etag = :etag",
+                        ExpressionAttributeNames = new() { ["#etag"] = Schema.ETag },
+                        ExpressionAttributeValues = new() { [":etag"] = new AttributeValue { S = row.ETag } },
+                    },
+                });
+                if (!await TryCommitAsync([.. deletes, versionWrite.Item], "cleanup", chunk[0].Identity, next.Version, clusterId, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                version = new StoredVersion(next.Version, versionWrite.ETag, lastChange);
+                removed += chunk.Length;
+            }
+
+            if (removed > 0)
+            {
+                _logger.RemovedDefunctRows(removed, beforeDate, clusterId);
+            }
+
+            if (removed == defunct.Count)
+            {
+                return;
+            }
+        }
+
+        _logger.CleanupContention(clusterId);
+    }
+
+    public async Task<int> DeletePartitionAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var deleted = 0;
+            for (var round = 1; ; round++)
+            {
+                var keys = await QueryKeysAsync(clusterId, cancellationToken).ConfigureAwait(false);
+                if (keys.Count == 0)
+                {
+                    _logger.DeletedCluster(deleted, clusterId, TableName);
+                    return deleted;
+                }
+
+                if (round > DeleteRounds)
+                {
+                    throw new InvalidOperationException(
+                        $"Cluster '{clusterId}' still has {keys.Count} items in DynamoDB table '{TableName}' after {DeleteRounds} delete rounds; " +
+                        "silos of the cluster are still writing to it.");
+                }
+
+                // Silo rows first and the version item last, so a concurrent reader never sees rows without a version.
+                foreach (var chunk in keys.OrderBy(key => DeleteOrder(GetSortKey(key)!)).Chunk(MaxItemsPerBatchWrite))
+                {
+                    await BatchDeleteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    deleted += chunk.Length;
+                }
+            }
+        }
+        catch (ResourceNotFoundException exception)
+        {
+            throw DynamoDBTableProvisioner.TableMissing(_options, exception);
+        }
+    }
+
+    public async Task<IList<Uri>> ReadGatewaysAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var request = PartitionQuery(clusterId);
+        request.ProjectionExpression = "#sk, #status, #port";
+        request.FilterExpression = "#status = :active AND #port > :zero";
+        request.ExpressionAttributeNames["#sk"] = Schema.SortKey;
+        request.ExpressionAttributeNames["#status"] = Schema.Status;
+        request.ExpressionAttributeNames["#port"] = Schema.ProxyPort;
+        request.ExpressionAttributeValues[":active"] = new AttributeValue { S = nameof(SiloStatus.Active) };
+        request.ExpressionAttributeValues[":zero"] = Number(0);
+
+        List<Dictionary<string, AttributeValue>> items;
+        try
+        {
+            items = await QueryAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ResourceNotFoundException exception)
+        {
+            throw DynamoDBTableProvisioner.TableMissing(_options, exception);
+        }
+
+        var store = Describe(clusterId);
+        var gateways = new List<Uri>(items.Count);
+        foreach (var item in items)
+        {
+            if (GetSortKey(item) is not { } sortKey || Schema.IsReservedSortKey(sortKey))
+            {
+                continue;
+            }
+
+            var (silo, port) = ReadGatewayFields(store, item);
+            gateways.Add(SiloAddress.New(silo.Endpoint.Address, port, silo.Generation).ToGatewayUri());
+        }
+
+        return gateways;
+    }
+
+    private async Task<Snapshot> ReadSnapshotAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _snapshotRetry.ExecuteAsync(
+                static (state, token) => new ValueTask<Snapshot>(state.Store.ReadSnapshotOnceAsync(state.ClusterId, token)),
+                (Store: this, ClusterId: clusterId),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (InconsistentSnapshotException exception)
+        {
+            throw NoConsistentRead(clusterId, exception);
+        }
+        catch (ResourceNotFoundException exception)
+        {
+            throw DynamoDBTableProvisioner.TableMissing(_options, exception);
+        }
+    }
+
+    private async Task<Snapshot> ReadSnapshotOnceAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var store = Describe(clusterId);
+        var versionResponse = await _client.GetItemAsync(new GetItemRequest
+        {
+            TableName = TableName,
+            Key = Key(clusterId, Schema.VersionSortKey),
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        var before = versionResponse.Item is { Count: > 0 } versionItem ? ReadVersion(store, versionItem) : null;
+
+        var items = await QueryAsync(PartitionQuery(clusterId), cancellationToken).ConfigureAwait(false);
+        StoredVersion? during = null;
+        var rows = new List<StoredRow>(items.Count);
+        foreach (var item in items)
+        {
+            var sortKey = GetSortKey(item);
+            if (sortKey == Schema.VersionSortKey)
+            {
+                during = ReadVersion(store, item);
+            }
+            else if (sortKey is not null && !Schema.IsReservedSortKey(sortKey))
+            {
+                rows.Add(ReadRow(store, item));
+            }
+        }
+
+        if (FindInconsistency(before, during, rows) is { } problem)
+        {
+            _logger.InconsistentRead(clusterId, problem);
+            throw new InconsistentSnapshotException(problem);
+        }
+
+        return new Snapshot(before, rows);
+    }
+
+    private static string? FindInconsistency(StoredVersion? before, StoredVersion? during, List<StoredRow> rows)
+    {
+        if (before is null)
+        {
+            return during is not null ? "the version item appeared during the read"
+                : rows.Count > 0 ? $"{rows.Count} silo rows but no version item (the cluster is being deleted, or its version item expired)"
+                : null;
+        }
+
+        if (during is null)
+        {
+            return "the version item disappeared during the read";
+        }
+
+        if (during.ETag != before.ETag)
+        {
+            return $"the table version moved from {before.Version} to {during.Version}";
+        }
+
+        // A row newer than the version: part of a later commit whose version write is not visible yet.
+        if (rows.FirstOrDefault(row => row.MembershipVersion > before.Version) is { } ahead)
+        {
+            return $"row {ahead.Identity} was written at version {ahead.MembershipVersion}, after version {before.Version}";
+        }
+
+        // A row older than the version: part of the version's own commit, not visible yet.
+        var rowsByIdentity = rows.ToDictionary(row => row.Identity, StringComparer.Ordinal);
+        foreach (var (identity, etag) in before.LastChange)
+        {
+            var visible = etag.Length == 0
+                ? !rowsByIdentity.ContainsKey(identity)
+                : rowsByIdentity.TryGetValue(identity, out var row) && row.ETag == etag;
+            if (!visible)
+            {
+                return $"the change of row {identity} at version {before.Version} is not visible yet";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<MembershipTableData> ReadRowOnceAsync(string clusterId, string identity, CancellationToken cancellationToken)
+    {
+        var store = Describe(clusterId);
+        TransactGetItemsResponse response;
+        try
+        {
+            response = await _client.TransactGetItemsAsync(new TransactGetItemsRequest
+            {
+                TransactItems =
+                [
+                    new TransactGetItem { Get = new Get { TableName = TableName, Key = Key(clusterId, Schema.VersionSortKey) } },
+                    new TransactGetItem { Get = new Get { TableName = TableName, Key = Key(clusterId, identity) } },
+                ],
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransactionCanceledException exception) when (IsContention(exception))
+        {
+            _logger.InconsistentRead(clusterId, "a concurrent transaction");
+            throw new InconsistentSnapshotException("a concurrent transaction kept the read from completing");
+        }
+
+        var versionItem = response.Responses is { Count: > 0 } ? response.Responses[0]?.Item : null;
+        var rowItem = response.Responses is { Count: > 1 } ? response.Responses[1]?.Item : null;
+        var version = versionItem is { Count: > 0 } ? ReadVersion(store, versionItem) : null;
+        var row = rowItem is { Count: > 0 } ? ReadRow(store, rowItem) : null;
+        if (version is null && row is not null)
+        {
+            throw new InconsistentSnapshotException($"row {identity} exists but the version item does not (the cluster is being deleted, or its version item expired)");
+        }
+
+        var tableVersion = ToTableVersion(version);
+        return row is null
+            ? new MembershipTableData(tableVersion)
+            : new MembershipTableData(Tuple.Create(row.Entry, row.ETag), tableVersion);
+    }
+
+    /// <summary>
+    /// The version item write of a commit to <paramref name="next"/>, or <see langword="null"/> when
+    /// <paramref name="next"/> cannot follow the absent version item.
+    /// </summary>
+    private VersionWrite? CreateVersionWrite(
+        string clusterId, TableVersion next, IReadOnlyDictionary<string, string> lastChange, long? expiresAt)
+    {
+        var etag = NewEtag();
+        if (next.VersionEtag == AbsentVersionEtag)
+        {
+            // The first commit of a cluster creates its version item.
+            return next.Version != 1 ? null : new VersionWrite(new TransactWriteItem
+            {
+                Put = new Put
+                {
+                    TableName = TableName,
+                    Item = ToVersionItem(clusterId, next.Version, etag, lastChange, expiresAt),
+                    ConditionExpression = "attribute_not_exists(#sk)",
+                    ExpressionAttributeNames = new() { ["#sk"] = Schema.SortKey },
+                },
+            }, etag);
+        }
+
+        var update = new Update
+        {
+            TableName = TableName,
+            Key = Key(clusterId, Schema.VersionSortKey),
+            ConditionExpression = "#etag = :expectedEtag AND #version = :previousVersion",
+            ExpressionAttributeNames = new()
+            {
+                ["#etag"] = Schema.ETag,
+                ["#version"] = Schema.Version,
+                ["#lastChange"] = Schema.LastChange,
+                ["#exp"] = Schema.ExpiresAt,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":expectedEtag"] = new AttributeValue { S = next.VersionEtag },
+                [":previousVersion"] = Number((long)next.Version - 1),
+                [":version"] = Number(next.Version),
+                [":newEtag"] = new AttributeValue { S = etag },
+                [":lastChange"] = LastChangeValue(lastChange),
+            },
+        };
+        update.UpdateExpression = expiresAt is not null
+            ? "SET #version = :version, #etag = :newEtag, #lastChange = :lastChange, #exp = :exp"
+            : "SET #version = :version, #etag = :newEtag, #lastChange = :lastChange REMOVE #exp";
+        if (expiresAt is not null)
+        {
+            update.ExpressionAttributeValues[":exp"] = Number(expiresAt.Value);
+        }
+
+        return new VersionWrite(new TransactWriteItem { Update = update }, etag);
+    }
+
+    private async Task<bool> TryCommitAsync(
+        List<TransactWriteItem> items, string operation, string silo, int version, string clusterId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+            {
+                TransactItems = items,
+                // Idempotent across the SDK's own retries: a commit whose response was lost is not reported as a conflict.
+                ClientRequestToken = Guid.NewGuid().ToString(),
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransactionCanceledException exception) when (IsContention(exception))
+        {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                _logger.WriteContention(operation, silo, version, clusterId, DescribeReasons(exception));
+            }
+
+            return false;
+        }
+        catch (ResourceNotFoundException exception)
+        {
+            throw DynamoDBTableProvisioner.TableMissing(_options, exception);
+        }
+
+        Interlocked.Exchange(ref _versionExpiryRefreshedTicks, _timeProvider.GetUtcNow().UtcTicks);
+        return true;
+    }
+
+    private static bool IsContention(TransactionCanceledException exception)
+    {
+        var codes = exception.CancellationReasons?.Select(reason => reason.Code).Where(code => code is not null and not "None").ToList();
+        return codes is { Count: > 0 } && codes.All(code => code is ConditionalCheckFailed or TransactionConflict);
+    }
+
+    private static string DescribeReasons(TransactionCanceledException exception)
+        => string.Join(", ", exception.CancellationReasons?.Select(reason => reason.Code ?? "None") ?? []);
+
+    /// <summary>
+    /// Every commit pushes the version item's expiry forward; heartbeats push the rows' expiry. A cluster without
+    /// membership changes for longer than the time to live would lose its version item, so heartbeats refresh it
+    /// too, at most every quarter of the time to live (one extra write, never touching version or ETag).
+    /// </summary>
+    private async Task RefreshVersionExpiryIfDueAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        if (_options.TimeToLive is not { } timeToLive)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        if (now.UtcTicks - Interlocked.Read(ref _versionExpiryRefreshedTicks) < timeToLive.Ticks / 4)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = TableName,
+                Key = Key(clusterId, Schema.VersionSortKey),
+                ConditionExpression = "attribute_exists(#sk)",
+                UpdateExpression = "SET #exp = :exp",
+                ExpressionAttributeNames = new() { ["#sk"] = Schema.SortKey, ["#exp"] = Schema.ExpiresAt },
+                ExpressionAttributeValues = new() { [":exp"] = Number((now + timeToLive).ToUnixTimeSeconds()) },
+            }, cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _versionExpiryRefreshedTicks, now.UtcTicks);
+        }
+        catch (AmazonDynamoDBException exception)
+        {
+            _logger.VersionExpiryRefreshFailed(clusterId, exception);
+        }
+    }
+
+    private async Task BatchDeleteAsync(Dictionary<string, AttributeValue>[] keys, CancellationToken cancellationToken)
+    {
+        var pending = new Dictionary<string, List<WriteRequest>>
+        {
+            [TableName] = keys.Select(key => new WriteRequest { DeleteRequest = new DeleteRequest { Key = key } }).ToList(),
+        };
+        var unprocessed = await _unprocessedRetry.ExecuteAsync(async token =>
+        {
+            var response = await _client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, token).ConfigureAwait(false);
+            if (response.UnprocessedItems is { Count: > 0 } left && left.Values.Any(requests => requests.Count > 0))
+            {
+                pending = left;
+                return true;
+            }
+
+            return false;
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (unprocessed)
+        {
+            var count = pending.Values.Sum(requests => requests.Count);
+            throw new InvalidOperationException(
+                $"DynamoDB left {count} deletes in table '{TableName}' unprocessed after repeated retries (throughput exceeded); delete the cluster again.");
+        }
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> QueryKeysAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var request = PartitionQuery(clusterId);
+        request.ProjectionExpression = "#pk, #sk";
+        request.ExpressionAttributeNames["#sk"] = Schema.SortKey;
+        return await QueryAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private QueryRequest PartitionQuery(string clusterId) => new()
+    {
+        TableName = TableName,
+        KeyConditionExpression = "#pk = :pk",
+        ExpressionAttributeNames = new() { ["#pk"] = Schema.PartitionKey },
+        ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = clusterId } },
+        ConsistentRead = true,
+    };
+
+    private async Task<List<Dictionary<string, AttributeValue>>> QueryAsync(QueryRequest request, CancellationToken cancellationToken)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        do
+        {
+            var response = await _client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.Items is { } page)
+            {
+                items.AddRange(page);
+            }
+
+            request.ExclusiveStartKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (request.ExclusiveStartKey is not null);
+
+        return items;
+    }
+
+    private static int DeleteOrder(string sortKey)
+        => sortKey == Schema.VersionSortKey ? 2 : Schema.IsReservedSortKey(sortKey) ? 1 : 0;
+
+    private void SetExpiry(UpdateItemRequest request, string assignments)
+    {
+        if (ExpiresAtFromNow() is { } expiresAt)
+        {
+            request.UpdateExpression = $"SET {assignments}, #exp = :exp";
+            request.ExpressionAttributeValues[":exp"] = Number(expiresAt);
+        }
+        else
+        {
+            request.UpdateExpression = $"SET {assignments} REMOVE #exp";
+        }
+    }
+
+    private long? ExpiresAtFromNow()
+        => _options.TimeToLive is { } timeToLive ? (_timeProvider.GetUtcNow() + timeToLive).ToUnixTimeSeconds() : null;
+
+    private static string NewEtag() => Guid.NewGuid().ToString("N");
+
+    private static TableVersion ToTableVersion(StoredVersion? version)
+        => version is null ? new TableVersion(0, AbsentVersionEtag) : new TableVersion(version.Version, version.ETag);
+
+    private string Describe(string clusterId) => $"DynamoDB table '{TableName}', cluster '{clusterId}'";
+
+    private InvalidOperationException NoConsistentRead(string clusterId, InconsistentSnapshotException exception)
+        => new($"Could not read a consistent membership snapshot of cluster '{clusterId}' from DynamoDB table '{TableName}' " +
+               $"in {SnapshotAttempts} attempts; last problem: {exception.Message}.", exception);
+
+    private readonly record struct VersionWrite(TransactWriteItem Item, string ETag);
+
+    private sealed record Snapshot(StoredVersion? Version, List<StoredRow> Rows);
+
+    private sealed class InconsistentSnapshotException(string message) : Exception(message);
+}
