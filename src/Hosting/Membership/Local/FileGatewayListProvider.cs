@@ -35,7 +35,8 @@ public sealed class FileGatewayListProvider : IGatewayListProvider
     public Task InitializeGatewayListProvider() => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task InitializeGatewayListProviderAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task InitializeGatewayListProviderAsync(CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken) : Task.CompletedTask;
 
     /// <inheritdoc />
     public Task<IList<Uri>> GetGateways() => GetGatewaysAsync(default);

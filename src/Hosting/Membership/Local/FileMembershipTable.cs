@@ -73,8 +73,7 @@ public sealed partial class FileMembershipTable : IMembershipTable
     public Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken) =>
         MutateAsync(document =>
         {
-            var removed = document.Rows.RemoveAll(row =>
-                row.Status == (int)SiloStatus.Dead && Later(row.IAmAliveTime, row.StartTime) < beforeDate.UtcDateTime);
+            var removed = document.Rows.RemoveAll(row => DefunctSiloPolicy.IsDefunct(FromRow(row), beforeDate));
             return removed > 0;
         }, cancellationToken);
 
@@ -270,8 +269,6 @@ public sealed partial class FileMembershipTable : IMembershipTable
     private static string NewEtag(LocalMembershipDocument document) =>
         (document.NextEtag++).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
-
     private static LocalMembershipRow ToRow(MembershipEntry entry, string etag) => new()
     {
         SiloAddress = entry.SiloAddress.ToParsableString(),
@@ -285,7 +282,7 @@ public sealed partial class FileMembershipTable : IMembershipTable
         FaultZone = entry.FaultZone,
         StartTime = entry.StartTime,
         IAmAliveTime = entry.IAmAliveTime,
-        SuspectTimes = entry.SuspectTimes?.Select(v => new LocalSuspectVote(v.Item1.ToParsableString(), v.Item2)).ToList() ?? [],
+        SuspectTimes = entry.SuspectTimes?.Select(v => new LocalSuspectVote(v.Item1.ToParsableString(), v.Item2)).ToList(),
     };
 
     private static MembershipEntry FromRow(LocalMembershipRow row) => new()
@@ -300,7 +297,7 @@ public sealed partial class FileMembershipTable : IMembershipTable
         FaultZone = row.FaultZone,
         StartTime = row.StartTime,
         IAmAliveTime = row.IAmAliveTime,
-        SuspectTimes = row.SuspectTimes.Select(v => Tuple.Create(SiloAddress.FromParsableString(v.Suspecter), v.Time)).ToList(),
+        SuspectTimes = row.SuspectTimes?.Select(v => Tuple.Create(SiloAddress.FromParsableString(v.Suspecter), v.Time)).ToList()!,
     };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Local membership table of cluster {ClusterId} is {Path}")]

@@ -40,7 +40,8 @@ internal sealed class LocalMembershipRow
 
     public DateTime IAmAliveTime { get; set; }
 
-    public List<LocalSuspectVote> SuspectTimes { get; set; } = [];
+    /// <summary>Null when the entry had no list (kept apart from an empty one so entries round-trip exactly).</summary>
+    public List<LocalSuspectVote>? SuspectTimes { get; set; }
 }
 
 /// <summary>A suspicion vote: who suspected the silo, and when.</summary>
