@@ -24,6 +24,12 @@ public sealed class ClusterLaunchOptions
     /// <summary>How often the backend and the membership table are polled while waiting. Default 250 ms.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long silos wait for the manager to renew its lease before they stop themselves (<c>--orphan-timeout</c>).
+    /// Default 60 s; null turns the lease off.
+    /// </summary>
+    public TimeSpan? OrphanTimeout { get; init; } = Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout;
+
     /// <summary>How often a running cluster's silos are checked for deaths. Default 1 s.</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -52,6 +58,11 @@ public sealed class ClusterLaunchOptions
         if (MinSilos is { } min && (min < 1 || min > MaxSilos))
         {
             throw new ArgumentOutOfRangeException(nameof(MinSilos), min, $"--min-silos must be between 1 and --silos ({MaxSilos}).");
+        }
+
+        if (OrphanTimeout is { } orphan && orphan < TimeSpan.FromSeconds(5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(OrphanTimeout), orphan, "--orphan-timeout must be at least 5 seconds.");
         }
 
         if (LaunchTimeout <= TimeSpan.Zero)

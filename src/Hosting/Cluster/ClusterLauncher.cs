@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Cluster.Backends;
 using Orleans.Batch.Hosting.Cluster.Membership;
 using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Configuration;
 using Orleans.Runtime;
 
@@ -75,6 +76,17 @@ public sealed partial class ClusterLauncher
                 [OrleansBatchConfiguration.ClusterIdKey] = _options.ClusterId,
                 [OrleansBatchConfiguration.ServiceIdKey] = _options.ServiceId,
             };
+
+            // The table must be there before anything is launched, and the lease before any silo looks for it.
+            await _membership.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.OrphanTimeout is { } orphanTimeout)
+            {
+                var renewer = new ManagerLeaseRenewer(_membership.Leases, _options.ClusterId, orphanTimeout, _observer, _time, _logger);
+                teardown.LeaseRenewer = renewer;
+                await renewer.StartAsync(cancellationToken).ConfigureAwait(false);
+                configuration[ManagerLeaseOptions.SectionName + ":" + nameof(ManagerLeaseOptions.OrphanTimeout)] = orphanTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             LogLaunching(_logger, _options.MaxSilos, _backend.Name, _options.ClusterId, _membership.Description);
             var launched = await _backend.LaunchAsync(new SiloLaunchSpec(_options.ClusterId, _options.MaxSilos, configuration), cancellationToken).ConfigureAwait(false);
 

@@ -25,6 +25,9 @@ internal sealed partial class ClusterTeardown(
     /// <summary>The health monitor to stop first (so the silos' planned stop is not reported as deaths), once it exists.</summary>
     public ClusterHealthMonitor? Monitor { get; set; }
 
+    /// <summary>The manager lease renewer, stopped after the silos and before the rows (and lease) are deleted.</summary>
+    public ManagerLeaseRenewer? LeaseRenewer { get; set; }
+
     /// <summary>The client host to stop first, once it exists.</summary>
     public IHost? ClientHost { get; set; }
 
@@ -80,6 +83,11 @@ internal sealed partial class ClusterTeardown(
         {
             errors.Add($"stopping the silos failed: {exception.Message}");
             LogStepFailed(logger, "stop the silos", exception);
+        }
+
+        if (LeaseRenewer is { } renewer)
+        {
+            await renewer.DisposeAsync().ConfigureAwait(false);
         }
 
         var deleted = false;

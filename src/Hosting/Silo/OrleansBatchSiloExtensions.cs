@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.Membership.DynamoDB;
+using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Hosting.Silo.Addressing;
 using Orleans.Batch.Hosting.Silo.Watchdog;
@@ -45,6 +47,8 @@ public static class OrleansBatchSiloExtensions
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = hosting.ShutdownTimeout);
         services.AddHostedService<ManagerProcessWatchdog>();
+        services.AddOptions<ManagerLeaseOptions>().Bind(configuration.GetSection(ManagerLeaseOptions.SectionName));
+        services.AddHostedService<ManagerLeaseWatchdog>();
         services.AddSiloAddressResolver();
         services.AddSingleton<IPostConfigureOptions<EndpointOptions>, EndpointAddressConfigurator>();
 
@@ -81,9 +85,17 @@ public static class OrleansBatchSiloExtensions
         {
             case MembershipKind.Local:
                 silo.UseLocalFileMembership(o => o.Bind(configuration.GetSection(LocalMembershipOptions.SectionName)));
+                silo.Services.AddSingleton<IManagerLeaseStore>(sp => new FileManagerLeaseStore(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value));
                 break;
-            default:
-                throw new NotSupportedException($"{OrleansBatchConfiguration.MembershipKey}=DynamoDB is not available in this build.");
+            case MembershipKind.DynamoDB:
+                silo.UseDynamoDBMembership(o => o.Bind(configuration.GetSection(DynamoDBMembershipOptions.SectionName)));
+                silo.Services.AddSingleton<IManagerLeaseStore>(sp =>
+                {
+                    var options = sp.GetRequiredService<IOptions<DynamoDBMembershipOptions>>().Value;
+                    return new DynamoDBManagerLeaseStore(sp.GetRequiredService<LeaseDynamoDBClient>().Client, options, sp.GetRequiredService<TimeProvider>());
+                });
+                silo.Services.AddSingleton(sp => new LeaseDynamoDBClient(DynamoDBClientFactory.Create(sp.GetRequiredService<IOptions<DynamoDBMembershipOptions>>().Value)));
+                break;
         }
     }
 
@@ -122,5 +134,13 @@ public static class OrleansBatchSiloExtensions
         {
             services.AddSingleton(TimeProvider.System);
         }
+    }
+
+    /// <summary>The DynamoDB client the silo's lease watchdog reads with (disposed with the host).</summary>
+    private sealed class LeaseDynamoDBClient(Amazon.DynamoDBv2.IAmazonDynamoDB client) : IDisposable
+    {
+        public Amazon.DynamoDBv2.IAmazonDynamoDB Client { get; } = client;
+
+        public void Dispose() => Client.Dispose();
     }
 }

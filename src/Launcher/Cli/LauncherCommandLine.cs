@@ -108,7 +108,7 @@ internal static class LauncherCommandLine
 
     public static readonly Option<string?> Table = new("--table")
     {
-        Description = "DynamoDB membership table (default orleans-batch-membership); with the local backend it switches membership from a file to DynamoDB.",
+        Description = $"DynamoDB membership table (default {Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBMembershipOptions.DefaultTableName}); with the local backend it switches membership from a file to DynamoDB.",
         HelpName = "NAME",
         Validators = { ValidateTableName },
     };
@@ -118,6 +118,19 @@ internal static class LauncherCommandLine
         Description = "DynamoDB endpoint URL (e.g. DynamoDB Local); implies DynamoDB membership.",
         HelpName = "URL",
         Validators = { r => ValidateUrl(r, "--dynamodb-endpoint") },
+    };
+
+    public static readonly Option<bool> CreateTable = new("--create-table")
+    {
+        Description = "Create the DynamoDB membership table if it is missing (automatic for a loopback --dynamodb-endpoint; production tables come from deploy/).",
+    };
+
+    public static readonly Option<TimeSpan?> OrphanTimeout = new("--orphan-timeout")
+    {
+        Description = "How long silos wait for the manager to renew its lease before stopping themselves, so a killed manager leaves nothing running (default 60s).",
+        HelpName = "DURATION",
+        CustomParser = r => ParseDuration(r, "--orphan-timeout"),
+        Validators = { ValidateOrphanTimeout },
     };
 
     public static readonly Option<string> Workload = new("--workload", "-w")
@@ -180,7 +193,7 @@ internal static class LauncherCommandLine
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
             Silos, MinSilos, Timeout, Backend, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
-            Table, DynamoDBEndpoint, Workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
+            Table, DynamoDBEndpoint, CreateTable, OrphanTimeout, Workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(ValidateManager);
         root.SetAction((parse, cancellationToken) => runManager(ToSettings(parse), cancellationToken));
@@ -246,12 +259,15 @@ internal static class LauncherCommandLine
             BatchEndpoint = parse.GetValue(BatchEndpoint),
             Table = parse.GetValue(Table),
             DynamoDBEndpoint = parse.GetValue(DynamoDBEndpoint),
+            CreateTable = parse.GetValue(CreateTable),
+            OrphanTimeout = parse.GetValue(OrphanTimeout) ?? Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout,
         };
     }
 
     private static void ValidateManager(CommandResult result)
     {
         ValidateWorkloadOptions(result);
+        ValidateAwsBatch(result);
         if (result.GetResult(Silos) is null && result.GetResult(MinSilos) is null)
         {
             return;
@@ -278,6 +294,48 @@ internal static class LauncherCommandLine
         if (result.GetResult(MinSilos) is not null && silos.Min != silos.Max)
         {
             result.AddError("--min-silos cannot be combined with --silos MIN:MAX; use one of them");
+        }
+    }
+
+    private static void ValidateAwsBatch(CommandResult result)
+    {
+        var insideBatch = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_BATCH_JOB_ID"));
+        var queue = TryGet(result, Queue);
+        var backend = TryGet(result, Backend) ?? (queue is not null || insideBatch ? AwsBatchBackend : LocalProcessBackend.BackendName);
+        if (backend != AwsBatchBackend)
+        {
+            foreach (var option in new Option[] { Definition, JobName, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint })
+            {
+                if (result.GetResult(option) is not null)
+                {
+                    result.AddError($"{option.Name} applies to --backend aws-batch only");
+                    return;
+                }
+            }
+
+            return;
+        }
+
+        // Outside Batch there is no own job to take them from: say so before anything is submitted.
+        if (!insideBatch && queue is null)
+        {
+            result.AddError("--queue is required with --backend aws-batch (outside an AWS Batch job it cannot be inferred)");
+        }
+        else if (!insideBatch && TryGet(result, Definition) is null)
+        {
+            result.AddError("--definition is required with --backend aws-batch (outside an AWS Batch job it cannot be inferred)");
+        }
+    }
+
+    private static T? TryGet<T>(CommandResult result, Option<T> option)
+    {
+        try
+        {
+            return result.GetValue(option);
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
         }
     }
 
@@ -361,6 +419,14 @@ internal static class LauncherCommandLine
         if (TryGet<TimeSpan?>(result) is { } runtime && runtime < TimeSpan.FromSeconds(60))
         {
             result.AddError($"--max-runtime must be at least 60s (the AWS Batch minimum job timeout), got '{result.Tokens[0].Value}'");
+        }
+    }
+
+    private static void ValidateOrphanTimeout(OptionResult result)
+    {
+        if (TryGet<TimeSpan?>(result) is { } timeout && timeout < TimeSpan.FromSeconds(5))
+        {
+            result.AddError($"--orphan-timeout must be at least 5s, got '{result.Tokens[0].Value}'");
         }
     }
 

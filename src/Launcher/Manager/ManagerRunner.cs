@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Cluster;
+using Orleans.Batch.Hosting.Cluster.Backends;
 using Orleans.Batch.Hosting.Cluster.Backends.Local;
-using Orleans.Batch.Hosting.Cluster.Membership;
-using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Launcher.Cli;
 using Orleans.Batch.Launcher.Workloads;
 using Spectre.Console;
@@ -15,8 +14,6 @@ namespace Orleans.Batch.Launcher.Manager;
 /// </summary>
 internal static class ManagerRunner
 {
-    private static readonly TimeSpan LocalLaunchTimeout = TimeSpan.FromMinutes(3);
-
     public static async Task<int> RunAsync(ManagerSettings settings)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
@@ -30,42 +27,27 @@ internal static class ManagerRunner
         var observer = new ConsoleClusterObserver(console, time);
         using var loggerFactory = LoggerFactory.Create(logging => ConfigureManagerLogging(logging, settings.Verbose));
         using var signals = new ShutdownSignals(observer.Info);
+        var workload = WorkloadCatalog.Get(settings.Workload);
 
-        if (settings.Backend == LauncherCommandLine.AwsBatchBackend)
+        ClusterEnvironment environment;
+        try
         {
-            observer.Error("the aws-batch backend is not available in this build yet; use --backend local");
-            return ExitCodes.Usage;
+            environment = await ClusterEnvironment.CreateAsync(settings, observer, loggerFactory, time, signals.Stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
+        {
+            return signals.ExitCode ?? ExitCodes.Interrupted;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            observer.Error(ErrorMessages.Describe(exception));
+            return ExitCodes.Failure;
         }
 
-        var workload = WorkloadCatalog.Get(settings.Workload);
-        var clusterId = settings.ClusterId
-            ?? NonEmpty(Environment.GetEnvironmentVariable("AWS_BATCH_JOB_ID"))
-            ?? ClusterIdGenerator.NewClusterId(time);
-        var runDirectory = Path.Combine(Path.GetTempPath(), "orleans-batch", clusterId);
-        var (fileName, arguments) = LauncherExecutable.Current();
-
-        var backend = new LocalProcessBackend(
-            new LocalProcessBackendOptions
-            {
-                FileName = fileName,
-                Arguments = [.. arguments, "silo"],
-                LogDirectory = Path.Combine(runDirectory, "logs"),
-                OnOutput = observer.OnSiloOutput,
-                ForwardLevel = settings.SiloLogLevel,
-            },
-            loggerFactory.CreateLogger<LocalProcessBackend>());
-        await using (backend.ConfigureAwait(false))
+        await using (environment.ConfigureAwait(false))
         {
-            var membership = new LocalClusterMembership(clusterId, new LocalMembershipOptions { Directory = runDirectory }, loggerFactory);
-            var options = new ClusterLaunchOptions
-            {
-                ClusterId = clusterId,
-                MaxSilos = settings.MaxSilos,
-                MinSilos = settings.MinSilos,
-                LaunchTimeout = settings.LaunchTimeout ?? LocalLaunchTimeout,
-            };
-            var launcher = new ClusterLauncher(backend, membership, options, observer, loggerFactory, time, logging => ConfigureClientLogging(logging, settings.Verbose));
-            observer.Info($"Launching {Plural(settings.MaxSilos, "silo")} on the {backend.Name} backend (cluster {clusterId}; silo logs in {backend.LogPathFor(0).Replace("silo-0.log", string.Empty, StringComparison.Ordinal)})");
+            var launcher = new ClusterLauncher(environment.Backend, environment.Membership, environment.LaunchOptions, observer, loggerFactory, time, logging => ConfigureClientLogging(logging, settings.Verbose));
+            observer.Info($"Launching {Plural(settings.MaxSilos, "silo")} {environment.Description}");
 
             BatchCluster cluster;
             try
@@ -79,7 +61,13 @@ internal static class ManagerRunner
             catch (ClusterLaunchException exception)
             {
                 observer.Error(exception.Message);
-                ShowFailedSiloLogs(observer, backend, exception.Snapshot);
+                ShowFailedSiloLogs(observer, environment.Backend, exception.Snapshot);
+                return ExitCodes.Failure;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Already torn down by the launcher; say what went wrong in one line.
+                observer.Error(ErrorMessages.Describe(exception));
                 return ExitCodes.Failure;
             }
 
@@ -91,7 +79,7 @@ internal static class ManagerRunner
                 exitCode = ExitCodes.Failure;
             }
 
-            if (exitCode == ExitCodes.Success)
+            if (exitCode == ExitCodes.Success && environment.LocalRunDirectory is { } runDirectory)
             {
                 TryDelete(runDirectory);
             }
@@ -150,17 +138,22 @@ internal static class ManagerRunner
         _ => "the workload failed",
     };
 
-    private static void ShowFailedSiloLogs(ConsoleClusterObserver observer, LocalProcessBackend backend, ClusterLaunchSnapshot? snapshot)
+    private static void ShowFailedSiloLogs(ConsoleClusterObserver observer, ISiloBackend backend, ClusterLaunchSnapshot? snapshot)
     {
+        if (backend is not LocalProcessBackend local)
+        {
+            return;
+        }
+
         foreach (var silo in snapshot?.Silos.Where(s => s.IsLost).Take(3) ?? [])
         {
-            var tail = backend.ReadLogTail(silo.Index, 15);
+            var tail = local.ReadLogTail(silo.Index, 15);
             if (tail.Count == 0)
             {
                 continue;
             }
 
-            observer.Info($"Last lines of silo {silo.Index} ({backend.LogPathFor(silo.Index)}):");
+            observer.Info($"Last lines of silo {silo.Index} ({local.LogPathFor(silo.Index)}):");
             foreach (var line in tail)
             {
                 observer.Info($"  {line}");
@@ -198,8 +191,6 @@ internal static class ManagerRunner
         {
         }
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 }

@@ -47,6 +47,10 @@ internal sealed record ManagerSettings
 
     public string? DynamoDBEndpoint { get; init; }
 
+    public bool CreateTable { get; init; }
+
+    public TimeSpan? OrphanTimeout { get; init; } = Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout;
+
     /// <summary>True when membership is kept in DynamoDB (always on AWS Batch; locally when asked).</summary>
     public bool UsesDynamoDB => Backend != "local" || Table is not null || DynamoDBEndpoint is not null;
 }

@@ -1,4 +1,5 @@
 using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Hosting;
 
 namespace Orleans.Batch.Hosting.Cluster.Membership;
@@ -17,6 +18,15 @@ public interface IClusterMembership
 
     /// <summary>The configuration silos need to use this table (merged into what the backend passes them).</summary>
     IReadOnlyDictionary<string, string> SiloConfiguration { get; }
+
+    /// <summary>Where the manager's lease on the cluster is kept (beside the rows).</summary>
+    IManagerLeaseStore Leases { get; }
+
+    /// <summary>
+    /// Checks (and, when configured, creates) the table before anything is launched, so an unreachable or missing
+    /// table is an error before any silo starts.
+    /// </summary>
+    Task PrepareAsync(CancellationToken cancellationToken);
 
     /// <summary>Makes the manager's Orleans client read gateways from this table.</summary>
     void ConfigureClient(IClientBuilder client);

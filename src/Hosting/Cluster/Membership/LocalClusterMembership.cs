@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -26,6 +27,7 @@ public sealed class LocalClusterMembership : IClusterMembership
             Options.Create(options),
             Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = OrleansBatchConfiguration.DefaultServiceId }),
             loggerFactory.CreateLogger<FileMembershipTable>());
+        Leases = new FileManagerLeaseStore(options);
         SiloConfiguration = new Dictionary<string, string>
         {
             [OrleansBatchConfiguration.MembershipKey] = nameof(MembershipKind.Local),
@@ -41,6 +43,17 @@ public sealed class LocalClusterMembership : IClusterMembership
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, string> SiloConfiguration { get; }
+
+    /// <inheritdoc />
+    public IManagerLeaseStore Leases { get; }
+
+    /// <inheritdoc />
+    public Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Directory.CreateDirectory(_options.Directory);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public void ConfigureClient(IClientBuilder client) =>

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Batch.Hosting.Membership.Lease;
+
+namespace Orleans.Batch.Hosting.Cluster;
+
+/// <summary>
+/// Renews the manager's lease on its cluster while the manager lives. Silos stop themselves once renewals stop
+/// for longer than the orphan timeout, which is how a killed manager's silos end without anyone's help.
+/// </summary>
+internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
+{
+    private readonly IManagerLeaseStore _store;
+    private readonly string _clusterId;
+    private readonly TimeSpan _timeout;
+    private readonly IClusterLaunchObserver _observer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly string _holder;
+    private long _renewals;
+    private Task? _loop;
+
+    public ManagerLeaseRenewer(IManagerLeaseStore store, string clusterId, TimeSpan timeout, IClusterLaunchObserver observer, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _clusterId = clusterId;
+        _timeout = timeout;
+        _observer = observer;
+        _time = time;
+        _logger = logger;
+        var job = Environment.GetEnvironmentVariable("AWS_BATCH_JOB_ID");
+        _holder = $"{Environment.MachineName} pid {Environment.ProcessId}" + (string.IsNullOrEmpty(job) ? string.Empty : $" job {job}");
+    }
+
+    /// <summary>Writes the first lease (failing the launch if it cannot) and starts renewing.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RenewAsync(cancellationToken).ConfigureAwait(false);
+        _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+
+    private Task RenewAsync(CancellationToken cancellationToken) =>
+        _store.WriteAsync(_clusterId, new ManagerLease(Interlocked.Increment(ref _renewals), _time.GetUtcNow(), _timeout, _holder), cancellationToken);
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(ManagerLeaseOptions.RenewalPeriodFor(_timeout), _time);
+        var lastSuccess = _time.GetTimestamp();
+        var warned = false;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await RenewAsync(cancellationToken).ConfigureAwait(false);
+                    lastSuccess = _time.GetTimestamp();
+                    warned = false;
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogRenewalFailed(_logger, exception);
+                    if (!warned && _time.GetElapsedTime(lastSuccess) > _timeout / 2)
+                    {
+                        warned = true;
+                        _observer.OnWarning($"The manager lease has not been renewed for {_time.GetElapsedTime(lastSuccess).TotalSeconds:0} s ({exception.Message}); silos stop themselves after {_timeout.TotalSeconds:0} s without a renewal (--orphan-timeout).");
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the manager lease failed; retrying")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception);
+}

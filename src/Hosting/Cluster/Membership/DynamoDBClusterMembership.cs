@@ -1,0 +1,101 @@
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Logging;
+using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.Membership.DynamoDB;
+using Orleans.Batch.Hosting.Membership.Lease;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Orleans.Batch.Hosting.Cluster.Membership;
+
+/// <summary>The manager's side of a cluster's partition in the DynamoDB membership table.</summary>
+public sealed class DynamoDBClusterMembership : IClusterMembership, IDisposable
+{
+    private readonly DynamoDBMembershipOptions _options;
+    private readonly string _clusterId;
+    private readonly IAmazonDynamoDB _client;
+    private readonly DynamoDBMembershipTable _table;
+
+    /// <summary>Creates the membership of cluster <paramref name="clusterId"/> in the table <paramref name="options"/> names.</summary>
+    public DynamoDBClusterMembership(string clusterId, DynamoDBMembershipOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var time = timeProvider ?? TimeProvider.System;
+        _options = options;
+        _clusterId = clusterId;
+        _client = DynamoDBClientFactory.Create(options);
+        _table = new DynamoDBMembershipTable(
+            MsOptions.Create(options),
+            MsOptions.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = OrleansBatchConfiguration.DefaultServiceId }),
+            loggerFactory,
+            time,
+            _client);
+        Leases = new DynamoDBManagerLeaseStore(_client, options, time);
+
+        var configuration = new Dictionary<string, string>
+        {
+            [OrleansBatchConfiguration.MembershipKey] = nameof(MembershipKind.DynamoDB),
+            [Key(nameof(DynamoDBMembershipOptions.TableName))] = options.TableName,
+        };
+        if (options.Region is { } region)
+        {
+            configuration[Key(nameof(DynamoDBMembershipOptions.Region))] = region;
+        }
+
+        if (options.ServiceUrl is { } url)
+        {
+            configuration[Key(nameof(DynamoDBMembershipOptions.ServiceUrl))] = url.AbsoluteUri;
+        }
+
+        if (options.TimeToLive is { } ttl)
+        {
+            configuration[Key(nameof(DynamoDBMembershipOptions.TimeToLive))] = ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        SiloConfiguration = configuration;
+    }
+
+    /// <inheritdoc />
+    public MembershipKind Kind => MembershipKind.DynamoDB;
+
+    /// <inheritdoc />
+    public string Description => _options.ServiceUrl is { } url
+        ? $"DynamoDB table {_options.TableName} at {url.Authority}, partition {_clusterId}"
+        : $"DynamoDB table {_options.TableName}, partition {_clusterId}";
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> SiloConfiguration { get; }
+
+    /// <inheritdoc />
+    public IManagerLeaseStore Leases { get; }
+
+    /// <inheritdoc />
+    public Task PrepareAsync(CancellationToken cancellationToken) => _table.InitializeMembershipTableAsync(true, cancellationToken);
+
+    /// <inheritdoc />
+    public void ConfigureClient(IClientBuilder client) => client.UseDynamoDBMembership(target =>
+    {
+        target.TableName = _options.TableName;
+        target.Region = _options.Region;
+        target.ServiceUrl = _options.ServiceUrl;
+        target.TimeToLive = _options.TimeToLive;
+    });
+
+    /// <inheritdoc />
+    public Task<MembershipTableData> ReadAsync(CancellationToken cancellationToken) => _table.ReadAllAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteAsync(CancellationToken cancellationToken) => _table.DeleteMembershipTableEntriesAsync(_clusterId, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _table.Dispose();
+        _client.Dispose();
+    }
+
+    private static string Key(string property) => $"{DynamoDBMembershipOptions.SectionName}:{property}";
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Orleans.Batch.Hosting.Membership.Lease;
+
+namespace Orleans.Batch.Hosting.Membership.DynamoDB;
+
+/// <summary>
+/// Keeps a cluster's manager lease as the <c>$lease</c> item of its partition in the membership table, so it
+/// expires (TTL) and is deleted with the cluster like every other item of the partition.
+/// </summary>
+public sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDBMembershipOptions options, TimeProvider timeProvider) : IManagerLeaseStore
+{
+    private const string Renewals = "Renewals";
+    private const string RenewedAt = "RenewedAt";
+    private const string TimeoutSeconds = "OrphanTimeoutSeconds";
+    private const string Holder = "Holder";
+
+    /// <inheritdoc />
+    public async Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
+        ArgumentNullException.ThrowIfNull(lease);
+        var item = new Dictionary<string, AttributeValue>
+        {
+            [DynamoDBMembershipSchema.PartitionKey] = new() { S = clusterId },
+            [DynamoDBMembershipSchema.SortKey] = new() { S = DynamoDBMembershipSchema.LeaseSortKey },
+            [Renewals] = Number(lease.Renewals),
+            [RenewedAt] = Number(lease.RenewedAt.ToUnixTimeMilliseconds()),
+            [TimeoutSeconds] = Number((long)Math.Ceiling(lease.Timeout.TotalSeconds)),
+            [Holder] = new() { S = lease.Holder },
+        };
+        if (options.TimeToLive is { } ttl)
+        {
+            item[DynamoDBMembershipSchema.ExpiresAt] = Number(timeProvider.GetUtcNow().Add(ttl).ToUnixTimeSeconds());
+        }
+
+        await client.PutItemAsync(new PutItemRequest { TableName = options.TableName, Item = item }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ManagerLease?> ReadAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
+        var response = await client.GetItemAsync(new GetItemRequest
+        {
+            TableName = options.TableName,
+            Key = new Dictionary<string, AttributeValue>
+            {
+                [DynamoDBMembershipSchema.PartitionKey] = new() { S = clusterId },
+                [DynamoDBMembershipSchema.SortKey] = new() { S = DynamoDBMembershipSchema.LeaseSortKey },
+            },
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item ? Parse(clusterId, item) : null;
+    }
+
+    /// <summary>Every cluster in the table that has a lease (a Scan: for the <c>list</c> and <c>cleanup</c> commands only).</summary>
+    public async IAsyncEnumerable<(string ClusterId, ManagerLease Lease)> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var response = await client.ScanAsync(new ScanRequest
+            {
+                TableName = options.TableName,
+                FilterExpression = "#sk = :lease",
+                ExpressionAttributeNames = new() { ["#sk"] = DynamoDBMembershipSchema.SortKey },
+                ExpressionAttributeValues = new() { [":lease"] = new AttributeValue { S = DynamoDBMembershipSchema.LeaseSortKey } },
+                ExclusiveStartKey = start,
+                ConsistentRead = true,
+            }, cancellationToken).ConfigureAwait(false);
+            foreach (var item in response.Items ?? [])
+            {
+                var clusterId = item[DynamoDBMembershipSchema.PartitionKey].S;
+                yield return (clusterId, Parse(clusterId, item));
+            }
+
+            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+    }
+
+    private static ManagerLease Parse(string clusterId, Dictionary<string, AttributeValue> item)
+    {
+        long Read(string name) => item.TryGetValue(name, out var value) && long.TryParse(value.N, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new MalformedMembershipRowException($"cluster '{clusterId}'", DynamoDBMembershipSchema.LeaseSortKey, name, "is missing or not a whole number");
+        return new ManagerLease(
+            Read(Renewals),
+            DateTimeOffset.FromUnixTimeMilliseconds(Read(RenewedAt)),
+            TimeSpan.FromSeconds(Read(TimeoutSeconds)),
+            item.TryGetValue(Holder, out var holder) ? holder.S ?? string.Empty : string.Empty);
+    }
+
+    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+}
