@@ -75,7 +75,7 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
             loggerFactory.CreateLogger<LocalProcessBackend>());
         IClusterMembership membership = settings.UsesDynamoDB
             ? new DynamoDBClusterMembership(clusterId, DynamoDBOptions(settings, region: settings.Region), loggerFactory, time)
-            : new LocalClusterMembership(clusterId, new LocalMembershipOptions { Directory = runDirectory }, loggerFactory);
+            : new LocalClusterMembership(clusterId, new LocalMembershipOptions(), loggerFactory);
         return new ClusterEnvironment
         {
             Backend = backend,
