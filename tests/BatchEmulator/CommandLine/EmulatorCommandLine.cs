@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 
 namespace Orleans.Batch.BatchEmulator.CommandLine;
 
@@ -78,7 +77,7 @@ internal static class EmulatorCommandLine
 
     private static Option<TimeSpan?> DurationOption(string name, string description, TimeSpan? defaultValue) => new(name)
     {
-        Description = description + (defaultValue is { } d ? $" Default {d.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms." : ""),
+        Description = description,
         DefaultValueFactory = _ => defaultValue,
         CustomParser = argument =>
         {
