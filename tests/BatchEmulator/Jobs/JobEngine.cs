@@ -26,6 +26,7 @@ internal sealed class JobEngine : IAsyncDisposable
         "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement (vCPU/memory/GPU) is higher than that can be met by the CE(s) attached to the job queue.";
 
     private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan TestClockRecheck = TimeSpan.FromMilliseconds(20);
 
     private readonly Lock _sync = new();
     private readonly BatchEmulatorOptions _options;
@@ -827,7 +828,12 @@ internal sealed class JobEngine : IAsyncDisposable
             RunEffects();
             using var waitCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(wait ?? Timeout.InfiniteTimeSpan, _time, waitCancellation.Token);
-            await Task.WhenAny(wake, delay).ConfigureAwait(false);
+
+            // A test clock can jump between reading it and arming the delay (which is relative), leaving the delay
+            // late: with any clock but the system's, also look again after a short real-time interval.
+            await (ReferenceEquals(_time, TimeProvider.System)
+                ? Task.WhenAny(wake, delay)
+                : Task.WhenAny(wake, delay, Task.Delay(TestClockRecheck, waitCancellation.Token))).ConfigureAwait(false);
             await waitCancellation.CancelAsync().ConfigureAwait(false);
         }
     }
