@@ -69,6 +69,12 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
             return;
         }
 
+        if (Validate(body) is { } invalid)
+        {
+            await ErrorAsync(context, 400, invalid).ConfigureAwait(false);
+            return;
+        }
+
         var (status, result) = engine.Mutate<(int, object)>(() =>
         {
             var existing = engine.FindQueue(name);
@@ -80,15 +86,10 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
             var queue = existing ?? engine.GetOrAddQueue(name, body["computeEnvironment"]?.GetValue<string>() ?? name + "-ce");
             if (replace)
             {
-                Reset(queue, name);
+                Reset(queue, name, engine.ArnPrefix);
             }
 
-            var problem = Apply(queue, body);
-            if (problem is not null)
-            {
-                return (400, problem);
-            }
-
+            Apply(queue, body);
             engine.OnQueueChanged(queue);
             return (existing is null ? 201 : 200, Info(queue));
         });
@@ -106,9 +107,10 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
     private static readonly string[] QueueMembers =
         ["name", "computeEnvironment", "state", "priority", "maxRunning", "stuckReason", "simulated", "transitionDelayMs", "maxVcpus", "maxMemoryMiB", "maxGpus"];
 
-    private static void Reset(EmulatedQueue queue, string name)
+    private static void Reset(EmulatedQueue queue, string name, string arnPrefix)
     {
         queue.ComputeEnvironmentName = name + "-ce";
+        queue.ComputeEnvironmentArn = arnPrefix + "compute-environment/" + queue.ComputeEnvironmentName;
         queue.Enabled = true;
         queue.Priority = 1;
         queue.MaxRunning = null;
@@ -120,7 +122,28 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
         queue.MaxGpus = null;
     }
 
-    private string? Apply(EmulatedQueue queue, JsonObject body)
+    /// <summary>Checks the values before anything changes, so a bad request changes nothing.</summary>
+    private static string? Validate(JsonObject body)
+    {
+        if (body["state"]?.GetValue<string>() is { } state && state is not ("ENABLED" or "DISABLED"))
+        {
+            return $"state must be ENABLED or DISABLED, not '{state}'.";
+        }
+
+        if (body["maxRunning"]?.GetValue<int>() < 0)
+        {
+            return "maxRunning must not be negative.";
+        }
+
+        if (body["transitionDelayMs"]?.GetValue<int>() < 0)
+        {
+            return "transitionDelayMs must not be negative.";
+        }
+
+        return null;
+    }
+
+    private void Apply(EmulatedQueue queue, JsonObject body)
     {
         foreach (var (key, node) in body)
         {
@@ -131,25 +154,13 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
                     queue.ComputeEnvironmentArn = engine.ArnPrefix + "compute-environment/" + queue.ComputeEnvironmentName;
                     break;
                 case "state":
-                    var state = node?.GetValue<string>() ?? "ENABLED";
-                    if (state is not ("ENABLED" or "DISABLED"))
-                    {
-                        return $"state must be ENABLED or DISABLED, not '{state}'.";
-                    }
-
-                    queue.Enabled = state == "ENABLED";
+                    queue.Enabled = (node?.GetValue<string>() ?? "ENABLED") == "ENABLED";
                     break;
                 case "priority":
                     queue.Priority = node?.GetValue<int>() ?? 1;
                     break;
                 case "maxRunning":
-                    var cap = node?.GetValue<int>();
-                    if (cap < 0)
-                    {
-                        return "maxRunning must not be negative.";
-                    }
-
-                    queue.MaxRunning = cap;
+                    queue.MaxRunning = node?.GetValue<int>();
                     break;
                 case "stuckReason":
                     queue.StuckReason = node?.GetValue<string>() is { Length: > 0 } reason ? reason : null;
@@ -158,13 +169,7 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
                     queue.Simulated = node?.GetValue<bool>();
                     break;
                 case "transitionDelayMs":
-                    var delay = node?.GetValue<int>();
-                    if (delay < 0)
-                    {
-                        return "transitionDelayMs must not be negative.";
-                    }
-
-                    queue.TransitionDelay = delay is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+                    queue.TransitionDelay = node?.GetValue<int>() is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
                     break;
                 case "maxVcpus":
                     queue.MaxVcpus = node?.GetValue<double>();
@@ -177,8 +182,6 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
                     break;
             }
         }
-
-        return null;
     }
 
     private QueueInfo Info(EmulatedQueue queue) => new()

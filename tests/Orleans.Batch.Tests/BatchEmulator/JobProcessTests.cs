@@ -23,6 +23,7 @@ public sealed class JobProcessTests
             var jobId = await emulator.SubmitAsync(["env", "first arg", "second"], new
             {
                 containerOverrides = new { environment = new[] { new { name = "OVERRIDDEN", value = "override" }, new { name = "FROM_OVERRIDE", value = "override" } } },
+                tags = new Dictionary<string, string> { ["OrleansBatch:ClusterId"] = "cluster-1", ["team"] = "orleans" },
             });
 
             var job = await emulator.Batch.WaitForStatusAsync(jobId, "SUCCEEDED");
@@ -45,6 +46,8 @@ public sealed class JobProcessTests
             shownEnvironment.ShouldBe(new Dictionary<string, string> { ["FROM_DEFINITION"] = "definition", ["OVERRIDDEN"] = "override", ["FROM_OVERRIDE"] = "override" }, ignoreOrder: true);
             job["container"]!["command"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["env", "first arg", "second"]);
             job["container"]!["image"]!.GetValue<string>().ShouldBe(BatchEmulatorFixture.JobImage);
+            job["tags"]!["OrleansBatch:ClusterId"]!.GetValue<string>().ShouldBe("cluster-1");
+            job["tags"]!["team"]!.GetValue<string>().ShouldBe("orleans");
         }
         finally
         {

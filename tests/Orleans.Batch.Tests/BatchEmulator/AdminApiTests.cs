@@ -2,7 +2,7 @@ using Orleans.Batch.Tests.Infrastructure;
 
 namespace Orleans.Batch.Tests.BatchEmulator;
 
-public sealed class StatsTests
+public sealed class AdminApiTests
 {
     [Fact]
     public async Task Stats_count_every_call_per_operation_and_can_be_reset()
@@ -58,5 +58,42 @@ public sealed class StatsTests
         doneInfo["processId"]!.GetValue<int>().ShouldBeGreaterThan(0);
 
         (await emulator.Admin.JobsAsync("status=RUNNING")).Select(j => j!["jobId"]!.GetValue<string>()).ShouldBe([running]);
+    }
+
+    [Fact]
+    public async Task Queue_settings_are_validated_and_a_bad_request_changes_nothing()
+    {
+        await using var emulator = await BatchEmulatorFixture.StartAsync();
+        await emulator.CreateQueueAsync(settings: new { maxRunning = 3 });
+
+        async Task<System.Net.HttpStatusCode> Send(HttpMethod method, string path, string body)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = BatchTestClient.JsonContent(body, "application/json") };
+            using var response = await emulator.Admin.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        (await Send(HttpMethod.Post, "_emulator/queues", """{"name":"q2","maxRunnin":1}""")).ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        (await Send(HttpMethod.Post, "_emulator/queues", """{"name":"q2","maxRunning":"many"}""")).ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        (await Send(HttpMethod.Post, "_emulator/queues", """{"maxRunning":1}""")).ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        (await Send(HttpMethod.Patch, "_emulator/queues/missing", """{"maxRunning":1}""")).ShouldBe(System.Net.HttpStatusCode.NotFound);
+        (await Send(HttpMethod.Patch, "_emulator/queues/" + BatchEmulatorFixture.DefaultQueue, """{"maxRunning":1,"state":"PAUSED"}""")).ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        using (var badFault = new HttpRequestMessage(HttpMethod.Post, "_emulator/faults") { Content = BatchTestClient.JsonContent("""{"kind":"explode"}""", "application/json") })
+        using (var response = await emulator.Admin.SendAsync(badFault))
+        {
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        }
+
+        var queue = (await emulator.Admin.QueuesAsync()).Single()!;
+        queue["name"]!.GetValue<string>().ShouldBe(BatchEmulatorFixture.DefaultQueue);
+        queue["maxRunning"]!.GetValue<int>().ShouldBe(3);
+        queue["state"]!.GetValue<string>().ShouldBe("ENABLED");
+
+        // Replacing a queue resets what the new settings do not mention.
+        var replaced = await emulator.CreateQueueAsync(settings: new { computeEnvironment = "other-ce" });
+        replaced["maxRunning"].ShouldBeNull();
+        replaced["computeEnvironment"]!.GetValue<string>().ShouldBe("other-ce");
+        var described = (await emulator.Batch.CallAsync("DescribeJobQueues", new { })).Ok()["jobQueues"]![0]!;
+        described["computeEnvironmentOrder"]![0]!["computeEnvironment"]!.GetValue<string>().ShouldEndWith(":compute-environment/other-ce");
     }
 }
