@@ -1,2 +1,36 @@
-// Placeholder: the AWS Batch emulator is being written (see README).
-return 0;
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Orleans.Batch.BatchEmulator;
+using Orleans.Batch.BatchEmulator.CommandLine;
+
+var root = EmulatorCommandLine.Create(async (options, verbose, cancellationToken) =>
+{
+    BatchEmulatorHost host;
+    try
+    {
+        host = await BatchEmulatorHost.StartAsync(
+            options,
+            TimeProvider.System,
+            logging => logging
+                .AddSimpleConsole(console => console.SingleLine = true)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information)
+                .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
+            useConsoleLifetime: true,
+            cancellationToken);
+    }
+    catch (ArgumentException ex)
+    {
+        await Console.Error.WriteLineAsync(ex.Message);
+        return 2;
+    }
+
+    // Tests parse this line: it must be the only thing on stdout.
+    Console.Out.WriteLine(BatchEmulatorHost.ReadyLinePrefix + host.BaseAddress.GetLeftPart(UriPartial.Authority));
+    Console.Out.Flush();
+    await host.WaitForShutdownAsync(CancellationToken.None);
+    return 0;
+});
+
+// The host handles Ctrl+C and SIGTERM itself (graceful stop, job processes killed): no forced exit.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,139 @@
+namespace Orleans.Batch.BatchEmulator;
+
+/// <summary>
+/// Settings of one Batch emulator instance. Every member maps to a command-line flag (see README.md).
+/// </summary>
+public sealed class BatchEmulatorOptions
+{
+    /// <summary>The TCP port to listen on, on 127.0.0.1. Default 0: a free port chosen by the OS.</summary>
+    public int Port { get; set; }
+
+    /// <summary>
+    /// The executable that stands for every job definition's container image (the Launcher). A path ending in
+    /// <c>.dll</c> is run with <c>dotnet</c>. Default none: jobs on queues that run processes then fail to start.
+    /// </summary>
+    public string? LauncherPath { get; set; }
+
+    /// <summary>
+    /// Per-image executables that take precedence over <see cref="LauncherPath"/>, keyed by the exact
+    /// <c>containerProperties.image</c> of a job definition. Default empty.
+    /// </summary>
+    public IDictionary<string, string> ImageLaunchers { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// When true no job runs a process: jobs move through their states on timers only (control-plane
+    /// benchmarks). Queues can override it. Default false.
+    /// </summary>
+    public bool Simulated { get; set; }
+
+    /// <summary>
+    /// How long a simulated job stays RUNNING before it SUCCEEDS; <c>null</c> keeps it RUNNING until it is
+    /// terminated or times out. Default null.
+    /// </summary>
+    public TimeSpan? SimulatedRunDuration { get; set; }
+
+    /// <summary>
+    /// How long a job stays in each of SUBMITTED, PENDING, RUNNABLE and STARTING before it moves on. Queues can
+    /// override it. Default 200 ms.
+    /// </summary>
+    public TimeSpan TransitionDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The time between SIGTERM and SIGKILL when a job is terminated or times out. Default 30 s, like ECS's
+    /// default stop timeout.
+    /// </summary>
+    public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The smallest <c>timeout.attemptDurationSeconds</c> accepted. Default 60, like Batch; tests lower it to
+    /// exercise timeouts quickly.
+    /// </summary>
+    public int MinimumTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>The region requests must be signed for and ARNs are built with. Default <c>us-east-1</c>.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The account id used in ARNs. Default <c>123456789012</c>.</summary>
+    public string AccountId { get; set; } = "123456789012";
+
+    /// <summary>Access key ids answered with <c>ExpiredTokenException</c> (403). Default empty.</summary>
+    public ISet<string> ExpiredAccessKeys { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Access key ids answered with <c>UnrecognizedClientException</c> (403). Default empty.</summary>
+    public ISet<string> InvalidAccessKeys { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Job queues registered at start, with compute environment <c>&lt;name&gt;-ce</c>. Default empty.</summary>
+    public IList<string> Queues { get; } = new List<string>();
+
+    /// <summary>
+    /// Job definitions registered at start (type container, no command), each <c>name</c> or <c>name=image</c>
+    /// (the image defaults to the name). Default empty.
+    /// </summary>
+    public IList<string> JobDefinitions { get; } = new List<string>();
+
+    /// <summary>The most log events kept per log stream; older events are dropped. Default 100 000.</summary>
+    public int MaxLogEventsPerStream { get; set; } = 100_000;
+
+    /// <summary>
+    /// The directory under which each job process gets its own working directory. Default: a fresh directory
+    /// in the system temp directory, deleted when the emulator stops.
+    /// </summary>
+    public string? WorkDirectory { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"--port must be between 0 and 65535, not {Port}.");
+        }
+
+        if (TransitionDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("--transition-delay must not be negative.");
+        }
+
+        if (TerminationGracePeriod < TimeSpan.Zero)
+        {
+            throw new ArgumentException("--termination-grace-period must not be negative.");
+        }
+
+        if (SimulatedRunDuration < TimeSpan.Zero)
+        {
+            throw new ArgumentException("--simulated-run-duration must not be negative.");
+        }
+
+        if (MinimumTimeoutSeconds < 1)
+        {
+            throw new ArgumentException("--min-timeout-seconds must be at least 1.");
+        }
+
+        if (MaxLogEventsPerStream < 1)
+        {
+            throw new ArgumentException("--max-log-events must be at least 1.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Region))
+        {
+            throw new ArgumentException("--region must not be empty.");
+        }
+
+        if (AccountId.Length != 12 || !AccountId.All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException($"--account-id must be 12 digits, not '{AccountId}'.");
+        }
+
+        if (LauncherPath is not null && !File.Exists(LauncherPath))
+        {
+            throw new ArgumentException($"--launcher '{LauncherPath}' does not exist.");
+        }
+
+        foreach (var (image, path) in ImageLaunchers)
+        {
+            if (!File.Exists(path))
+            {
+                throw new ArgumentException($"--image-launcher {image}='{path}': the file does not exist.");
+            }
+        }
+    }
+}
