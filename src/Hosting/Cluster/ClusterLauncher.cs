@@ -79,6 +79,7 @@ public sealed partial class ClusterLauncher
 
             // The table must be there before anything is launched, and the lease before any silo looks for it.
             await _membership.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            teardown.MembershipPrepared = true;
             if (_options.OrphanTimeout is { } orphanTimeout)
             {
                 var renewer = new ManagerLeaseRenewer(_membership.Leases, _options.ClusterId, orphanTimeout, _observer, _time, _logger);

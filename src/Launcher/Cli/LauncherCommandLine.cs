@@ -120,9 +120,10 @@ internal static class LauncherCommandLine
         Validators = { r => ValidateUrl(r, "--dynamodb-endpoint") },
     };
 
-    public static readonly Option<bool> CreateTable = new("--create-table")
+    public static readonly Option<bool?> CreateTable = new("--create-table")
     {
-        Description = "Create the DynamoDB membership table if it is missing (automatic for a loopback --dynamodb-endpoint; production tables come from deploy/).",
+        Description = "Create the DynamoDB membership table if it is missing: true or false (default: true for a loopback --dynamodb-endpoint, else false; production tables come from deploy/).",
+        Arity = ArgumentArity.ZeroOrOne,
     };
 
     public static readonly Option<TimeSpan?> OrphanTimeout = new("--orphan-timeout")

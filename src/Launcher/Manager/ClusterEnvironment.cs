@@ -178,7 +178,7 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
         ServiceUrl = settings.DynamoDBEndpoint is { } url ? new Uri(url) : null,
 
         // Creating the table is for local endpoints and explicit requests; production tables come from deploy/.
-        CreateIfNotExists = settings.CreateTable || IsLoopback(settings.DynamoDBEndpoint),
+        CreateIfNotExists = settings.CreateTable ?? IsLoopback(settings.DynamoDBEndpoint),
     };
 
     private static bool IsLoopback(string? url) =>

@@ -47,7 +47,8 @@ internal sealed record ManagerSettings
 
     public string? DynamoDBEndpoint { get; init; }
 
-    public bool CreateTable { get; init; }
+    /// <summary>Whether to create a missing table; null: only for a loopback DynamoDB endpoint.</summary>
+    public bool? CreateTable { get; init; }
 
     public TimeSpan? OrphanTimeout { get; init; } = Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout;
 

@@ -73,7 +73,19 @@ public sealed class DynamoDBClusterMembership : IClusterMembership, IDisposable
     public IManagerLeaseStore Leases { get; }
 
     /// <inheritdoc />
-    public Task PrepareAsync(CancellationToken cancellationToken) => _table.InitializeMembershipTableAsync(true, cancellationToken);
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.InitializeMembershipTableAsync(true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not InvalidOperationException)
+        {
+            // Name the table and where it was looked for: "connection refused" alone does not say what to fix.
+            var where = _options.ServiceUrl is { } url ? $"at {url.AbsoluteUri} (--dynamodb-endpoint)" : $"in region {_options.Region ?? "(AWS region chain)"}";
+            throw new InvalidOperationException($"Cannot use the DynamoDB membership table '{_options.TableName}' {where}: {exception.Message}", exception);
+        }
+    }
 
     /// <inheritdoc />
     public void ConfigureClient(IClientBuilder client) => client.UseDynamoDBMembership(target =>

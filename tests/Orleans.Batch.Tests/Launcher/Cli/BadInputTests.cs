@@ -19,6 +19,18 @@ public sealed class BadInputTests
     [InlineData("--backend kubernetes", "--backend")]
     [InlineData("--workload nope", "--workload")]
     [InlineData("--silo-logs loud", "--silo-logs")]
+    [InlineData("--region us_east_1", "--region")]
+    [InlineData("--backend aws-batch --definition d", "--queue")]
+    [InlineData("--backend aws-batch --queue q", "--definition")]
+    [InlineData("--definition d", "--definition")]
+    [InlineData("--batch-endpoint ftp://x --queue q --definition d", "--batch-endpoint")]
+    [InlineData("--dynamodb-endpoint not-a-url", "--dynamodb-endpoint")]
+    [InlineData("--table a", "--table")]
+    [InlineData("--max-runtime 30s --queue q --definition d", "--max-runtime")]
+    [InlineData("--vcpus 0 --queue q --definition d", "--vcpus")]
+    [InlineData("--orphan-timeout 1s", "--orphan-timeout")]
+    [InlineData("--workload montecarlo -o samples=-1", "--workload-option")]
+    [InlineData("--workload montecarlo -o colour=blue", "--workload-option")]
     public async Task Rejects_bad_input_with_one_line_exit_code_2_and_nothing_started(string commandLine, string flag)
     {
         var leaks = new ProcessLeakDetector();
