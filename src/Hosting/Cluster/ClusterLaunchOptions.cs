@@ -36,6 +36,13 @@ public sealed class ClusterLaunchOptions
     /// <summary>How long the manager's client may take to connect once the silos are active. Default 30 s.</summary>
     public TimeSpan ClientConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the manager's grain calls may run before Orleans gives up on them (the client's
+    /// <c>ResponseTimeout</c>). Default 30 minutes: batch calls compute for long; a silo that dies is noticed by
+    /// the membership protocol and the cluster monitor, not by this timeout. Orleans' own default is 30 s.
+    /// </summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>How long silos get to stop gracefully at tear-down before they are forced. Default 10 s.</summary>
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 

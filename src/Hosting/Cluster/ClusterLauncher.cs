@@ -210,6 +210,7 @@ public sealed partial class ClusterLauncher
                 o.ServiceId = _options.ServiceId;
             });
             client.Configure<GatewayOptions>(ShortLivedClusterDefaults.Apply);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = _options.CallTimeout);
             _membership.ConfigureClient(client);
         });
 

@@ -20,6 +20,8 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
     // Calls in flight per silo: enough to keep a silo's cores busy while results travel.
     private const int InFlightPerSilo = 2;
 
+    private const long MaxSamplesPerChunk = 25_000_000;
+
     public string Name => WorkloadName;
 
     public string Description => "estimates pi from random samples spread over all silos (options: samples, chunks, seed)";
@@ -39,7 +41,8 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
     public async Task RunAsync(BatchCluster cluster, WorkloadContext context, CancellationToken cancellationToken)
     {
         var samples = context.GetInt64("samples", 200_000_000);
-        var chunkCount = (int)Math.Min(context.GetInt64("chunks", 8L * cluster.Silos.Count), 1_000_000);
+        // Chunks stay short (at most MaxSamplesPerChunk) so progress is steady and a lost silo costs little.
+        var chunkCount = (int)Math.Min(Math.Max(context.GetInt64("chunks", 8L * cluster.Silos.Count), (samples + MaxSamplesPerChunk - 1) / MaxSamplesPerChunk), 1_000_000);
         var seed = (int)context.GetInt64("seed", 1);
         var perChunk = samples / chunkCount;
         var remainder = samples % chunkCount;
@@ -83,7 +86,18 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
                 }
             }
 
-            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            // Wake at least every second to notice silos the cluster monitor has found dead: a call to a dead
+            // silo may otherwise wait for its response timeout.
+            var any = Task.WhenAny(running.Keys);
+            await Task.WhenAny(any, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!any.IsCompleted)
+            {
+                AbandonCallsToLostSilos(cluster, running, pending, failedSilos, context);
+                continue;
+            }
+
+            var done = any.Result;
             var (doneChunk, doneSilo) = running[done];
             running.Remove(done);
             try
@@ -112,6 +126,26 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
         foreach (var group in results.GroupBy(r => r.SiloName).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {group.Key}: {group.Count()} chunks")).ConfigureAwait(false);
+        }
+    }
+
+    private static void AbandonCallsToLostSilos(
+        BatchCluster cluster,
+        Dictionary<Task<MonteCarloChunk>, (int Chunk, ClusterSilo Silo)> running,
+        Queue<int> pending,
+        HashSet<string> failedSilos,
+        WorkloadContext context)
+    {
+        var lost = cluster.LostSilos.Select(l => l.Silo.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (call, (chunk, silo)) in running.Where(r => lost.Contains(r.Value.Silo.Name)).ToList())
+        {
+            running.Remove(call);
+            pending.Enqueue(chunk);
+            _ = call.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            if (failedSilos.Add(silo.Name))
+            {
+                context.Console.MarkupLineInterpolated($"[yellow]warning:[/] re-running the chunks of {silo} on the other silos");
+            }
         }
     }
 
