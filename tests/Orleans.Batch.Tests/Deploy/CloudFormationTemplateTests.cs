@@ -73,6 +73,25 @@ public sealed partial class CloudFormationTemplateTests
     }
 
     [Theory]
+    [InlineData("AWS::Batch::ComputeEnvironment", "CreateComputeEnvironmentRequest", "computeEnvironmentName")]
+    [InlineData("AWS::Batch::JobQueue", "CreateJobQueueRequest", "jobQueueName")]
+    public void Compute_environments_and_job_queues_use_only_members_and_values_of_the_Batch_model(string type, string shape, string generatedName)
+    {
+        var resources = Template.ResourcesOfType(type);
+        resources.Count.ShouldBe(2);
+
+        foreach (var (logicalId, resource) in resources)
+        {
+            var converter = new CloudFormationToBatchRequest(Template.Parameters);
+            var request = converter.Convert(shape, resource["Properties"], logicalId);
+
+            converter.Problems.ShouldBeEmpty(logicalId);
+            // CloudFormation generates a name that the template leaves out.
+            AwsServiceModel.Batch.Check(shape, request, new HashSet<string> { $"{shape}.{generatedName}" }).ShouldBeEmpty(logicalId);
+        }
+    }
+
+    [Theory]
     [InlineData("SiloJobDefinition", "SiloJobRole", "EC2", "SiloMaxRuntimeSeconds")]
     [InlineData("ManagerJobDefinition", "ManagerJobRole", "EC2", "ManagerMaxRuntimeSeconds")]
     [InlineData("FargateSiloJobDefinition", "SiloJobRole", "FARGATE", "SiloMaxRuntimeSeconds")]

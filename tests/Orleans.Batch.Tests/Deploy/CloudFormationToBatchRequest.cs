@@ -6,8 +6,9 @@ namespace Orleans.Batch.Tests.Deploy;
 /// <summary>
 /// Turns the properties of a CloudFormation resource into the AWS Batch API request they stand for, guided by the
 /// Batch model (tests/reference/aws-batch/service-2.json): CloudFormation names the request's members in
-/// PascalCase, so each property must match a member of the shape at its place. Intrinsic functions become a value
-/// of the member's type; a <c>!Ref</c> to a parameter with AllowedValues must allow only the member's enum values.
+/// PascalCase, so each property must match a member of the shape at its place. Both branches of an <c>!If</c> must
+/// fit; other intrinsic functions become a value of the member's type, and a <c>!Ref</c> to a parameter with
+/// AllowedValues must allow only the member's enum values.
 /// </summary>
 internal sealed class CloudFormationToBatchRequest
 {
@@ -29,6 +30,14 @@ internal sealed class CloudFormationToBatchRequest
         var type = shape["type"]!.GetValue<string>();
         if (CloudFormationTemplate.IsIntrinsic(value, out var function, out var argument))
         {
+            if (function == "Fn::If" && argument is JsonArray { Count: 3 } branches)
+            {
+                // Either branch may be what CloudFormation sends: both must fit.
+                var whenTrue = Convert(shape, shapeName, branches[1], $"{path}(if {branches[0]})");
+                Convert(shape, shapeName, branches[2], $"{path}(if not {branches[0]})");
+                return whenTrue;
+            }
+
             if (function == "Ref" && _parameters[argument!.GetValue<string>()] is JsonObject parameter
                 && parameter["AllowedValues"] is JsonArray allowed && shape["enum"] is JsonArray values)
             {
