@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Amazon.DynamoDBv2.Model;
-using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Tests.Infrastructure;
 
 namespace Orleans.Batch.Tests.EndToEnd;
@@ -125,18 +123,7 @@ public sealed partial class AwsBatchClusterTests(DynamoDBLocalFixture dynamo)
             "every emulator job has ended");
     }
 
-    private async Task<int> PartitionItemsAsync(string table, string clusterId)
-    {
-        var response = await dynamo.Client.QueryAsync(new QueryRequest
-        {
-            TableName = table,
-            KeyConditionExpression = "#pk = :pk",
-            ExpressionAttributeNames = new() { ["#pk"] = DynamoDBMembershipSchema.PartitionKey },
-            ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = clusterId } },
-            ConsistentRead = true,
-        }, TestContext.Current.CancellationToken);
-        return response.Count ?? 0;
-    }
+    private async Task<int> PartitionItemsAsync(string table, string clusterId) => (await dynamo.QueryPartitionAsync(table, clusterId)).Count;
 
     [GeneratedRegex(@"^Silo 0: (?<parent>[0-9a-f-]+):0 at ")]
     private static partial Regex ArraySiloLine();

@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2.Model;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Tests.Infrastructure;
 
@@ -21,7 +20,7 @@ public sealed class DynamoDBClusterTests(DynamoDBLocalFixture dynamo)
             await launcher.WaitForOutputAsync("Holding the cluster up", TimeSpan.FromMinutes(3));
 
             // While it runs, the partition holds four active silos (plus the version and lease items).
-            var rows = await QueryPartitionAsync(table, clusterId);
+            var rows = await dynamo.QueryPartitionAsync(table, clusterId);
             rows.Count(r => !DynamoDBMembershipSchema.IsReservedSortKey(r[DynamoDBMembershipSchema.SortKey].S)
                 && r[DynamoDBMembershipSchema.Status].S == "Active").ShouldBe(4);
             rows.ShouldContain(r => r[DynamoDBMembershipSchema.SortKey].S == DynamoDBMembershipSchema.LeaseSortKey);
@@ -30,7 +29,7 @@ public sealed class DynamoDBClusterTests(DynamoDBLocalFixture dynamo)
             await launcher.SignalAsync("INT");
             (await launcher.WaitForExitAsync(TimeSpan.FromMinutes(1))).ShouldBe(130, launcher.StandardError);
 
-            (await QueryPartitionAsync(table, clusterId)).ShouldBeEmpty("the cluster's partition was not deleted");
+            (await dynamo.QueryPartitionAsync(table, clusterId)).ShouldBeEmpty("the cluster's partition was not deleted");
             await leaks.AssertNoneLeftAsync();
         }
         finally
@@ -38,18 +37,5 @@ public sealed class DynamoDBClusterTests(DynamoDBLocalFixture dynamo)
             leaks.KillAll();
             await dynamo.DeleteTableIfExistsAsync(table);
         }
-    }
-
-    private async Task<List<Dictionary<string, AttributeValue>>> QueryPartitionAsync(string table, string clusterId)
-    {
-        var response = await dynamo.Client.QueryAsync(new QueryRequest
-        {
-            TableName = table,
-            KeyConditionExpression = "#pk = :pk",
-            ExpressionAttributeNames = new() { ["#pk"] = DynamoDBMembershipSchema.PartitionKey },
-            ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = clusterId } },
-            ConsistentRead = true,
-        }, TestContext.Current.CancellationToken);
-        return response.Items;
     }
 }

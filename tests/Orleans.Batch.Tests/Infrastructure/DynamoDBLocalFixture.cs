@@ -104,6 +104,20 @@ public sealed class DynamoDBLocalFixture : IAsyncDisposable
     /// <summary>A table name unique to this run, readable in logs: <c>{prefix}-{random}</c>.</summary>
     public static string UniqueTableName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 255)];
 
+    /// <summary>Every item of a cluster's partition (silo rows and <c>$</c>-items), read consistently.</summary>
+    public async Task<List<Dictionary<string, AttributeValue>>> QueryPartitionAsync(string tableName, string clusterId)
+    {
+        var response = await Client.QueryAsync(new QueryRequest
+        {
+            TableName = tableName,
+            KeyConditionExpression = "#pk = :pk",
+            ExpressionAttributeNames = new() { ["#pk"] = Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBMembershipSchema.PartitionKey },
+            ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = clusterId } },
+            ConsistentRead = true,
+        });
+        return response.Items;
+    }
+
     /// <summary>Deletes a table if it exists (test clean-up; keeps the in-memory database small).</summary>
     public async Task DeleteTableIfExistsAsync(string tableName)
     {
