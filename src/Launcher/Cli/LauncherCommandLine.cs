@@ -204,6 +204,9 @@ internal static class LauncherCommandLine
         };
         silo.SetAction((parse, cancellationToken) => runSilo([.. parse.UnmatchedTokens], cancellationToken));
         root.Add(silo);
+        root.Add(Commands.ListCommand.Create());
+        root.Add(Commands.CleanupCommand.Create());
+        root.Add(Commands.LogsCommand.Create());
         return root;
     }
 
@@ -327,7 +330,7 @@ internal static class LauncherCommandLine
         }
     }
 
-    private static T? TryGet<T>(CommandResult result, Option<T> option)
+    internal static T? TryGet<T>(CommandResult result, Option<T> option)
     {
         try
         {
@@ -430,7 +433,7 @@ internal static class LauncherCommandLine
         }
     }
 
-    private static void ValidateRegion(OptionResult result)
+    internal static void ValidateRegion(OptionResult result)
     {
         if (TryGet<string?>(result) is { } region && !Orleans.Batch.Hosting.AwsBatch.AwsBatchEndpoint.IsValidRegionName(region))
         {
@@ -438,7 +441,7 @@ internal static class LauncherCommandLine
         }
     }
 
-    private static void ValidateUrl(OptionResult result, string flag)
+    internal static void ValidateUrl(OptionResult result, string flag)
     {
         if (TryGet<string?>(result) is { } text
             && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
@@ -456,7 +459,7 @@ internal static class LauncherCommandLine
         }
     }
 
-    private static void ValidateTableName(OptionResult result)
+    internal static void ValidateTableName(OptionResult result)
     {
         if (TryGet<string?>(result) is { } name
             && (name.Length is < 3 or > 255 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
