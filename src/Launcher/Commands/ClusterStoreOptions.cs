@@ -15,6 +15,7 @@ internal sealed class ClusterStoreOptions
     {
         Description = "The local membership directory (default: orleans-batch/membership under the temporary directory, where local runs keep their clusters).",
         HelpName = "DIR",
+        Validators = { ValidateDirectory },
     };
 
     public Option<string?> Table { get; } = new("--table")
@@ -92,6 +93,15 @@ internal sealed class ClusterStoreOptions
         }
     }
 
+    private static void ValidateDirectory(OptionResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (string.IsNullOrWhiteSpace(text) || text.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            result.AddError($"--local-dir must be a directory path, got '{text}'");
+        }
+    }
+
     private static void ValidateQueue(OptionResult result)
     {
         // A queue name (up to 128 letters, digits, hyphens, underscores) or a queue ARN.
@@ -102,11 +112,4 @@ internal sealed class ClusterStoreOptions
             result.AddError($"--queue must be a job queue name (1-128 letters, digits, hyphens, underscores) or ARN, got '{name}'");
         }
     }
-}
-
-/// <summary>The store and queue flags of <c>list</c> and <c>cleanup</c>, validated.</summary>
-internal sealed record ClusterStoreSettings(string? LocalDirectory, string? Table, string? DynamoDBEndpoint, string? Region, string? Queue, string? BatchEndpoint)
-{
-    /// <summary>DynamoDB as soon as any AWS flag is given (Batch clusters always keep their membership there).</summary>
-    public bool UsesDynamoDB => Table is not null || DynamoDBEndpoint is not null || Region is not null || Queue is not null;
 }

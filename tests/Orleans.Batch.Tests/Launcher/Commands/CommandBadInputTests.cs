@@ -42,6 +42,16 @@ public sealed class CommandBadInputTests
         await leaks.AssertNoneLeftAsync(TimeSpan.Zero);
     }
 
+    [Fact]
+    public async Task Rejects_an_empty_local_directory()
+    {
+        var (exitCode, stdout, stderr) = await LauncherProcess.RunAsync(new ProcessLeakDetector(), ["cleanup", "--local-dir", ""], TimeSpan.FromSeconds(60));
+
+        exitCode.ShouldBe(2, stderr);
+        stdout.ShouldBeEmpty();
+        stderr.Trim().ShouldBe("error: --local-dir must be a directory path, got ''");
+    }
+
     [Theory]
     [InlineData("list", new[] { "--local-dir", "--table", "--dynamodb-endpoint", "--region", "--queue", "--batch-endpoint", "--json" })]
     [InlineData("cleanup", new[] { "--local-dir", "--table", "--dynamodb-endpoint", "--region", "--queue", "--batch-endpoint", "--dry-run" })]
