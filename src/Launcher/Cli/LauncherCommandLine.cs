@@ -205,6 +205,9 @@ internal static class LauncherCommandLine
         };
         silo.SetAction((parse, cancellationToken) => runSilo([.. parse.UnmatchedTokens], cancellationToken));
         root.Add(silo);
+        root.Add(Commands.ListCommand.Create());
+        root.Add(Commands.CleanupCommand.Create());
+        root.Add(Commands.LogsCommand.Create());
         return root;
     }
 
@@ -328,7 +331,7 @@ internal static class LauncherCommandLine
         }
     }
 
-    private static T? TryGet<T>(CommandResult result, Option<T> option)
+    internal static T? TryGet<T>(CommandResult result, Option<T> option)
     {
         try
         {
@@ -431,7 +434,7 @@ internal static class LauncherCommandLine
         }
     }
 
-    private static void ValidateRegion(OptionResult result)
+    internal static void ValidateRegion(OptionResult result)
     {
         if (TryGet<string?>(result) is { } region && !Orleans.Batch.Hosting.AwsBatch.AwsBatchEndpoint.IsValidRegionName(region))
         {
@@ -439,7 +442,7 @@ internal static class LauncherCommandLine
         }
     }
 
-    private static void ValidateUrl(OptionResult result, string flag)
+    internal static void ValidateUrl(OptionResult result, string flag)
     {
         if (TryGet<string?>(result) is { } text
             && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
@@ -457,7 +460,7 @@ internal static class LauncherCommandLine
         }
     }
 
-    private static void ValidateTableName(OptionResult result)
+    internal static void ValidateTableName(OptionResult result)
     {
         if (TryGet<string?>(result) is { } name
             && (name.Length is < 3 or > 255 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))

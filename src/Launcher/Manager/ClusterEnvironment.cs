@@ -39,6 +39,12 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
     /// <summary>A line describing where the silos run, for the console.</summary>
     public required string Description { get; init; }
 
+    /// <summary>For AWS Batch silos: the <c>logs &lt;job-id&gt;</c> command that prints a silo job's log.</summary>
+    public Func<string, string>? LogsCommandFor { get; init; }
+
+    /// <summary>Where a local cluster keeps its silo logs (under <c>logs/</c>).</summary>
+    public static string LocalRunDirectoryOf(string clusterId) => Path.Combine(Path.GetTempPath(), "orleans-batch", clusterId);
+
     public static async Task<ClusterEnvironment> CreateAsync(ManagerSettings settings, ConsoleClusterObserver observer, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
         var ownJob = BatchJobEnvironment.Current();
@@ -61,7 +67,7 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
 
     private static ClusterEnvironment CreateLocal(ManagerSettings settings, string clusterId, ConsoleClusterObserver observer, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        var runDirectory = Path.Combine(Path.GetTempPath(), "orleans-batch", clusterId);
+        var runDirectory = LocalRunDirectoryOf(clusterId);
         var (fileName, arguments) = LauncherExecutable.Current();
         var backend = new LocalProcessBackend(
             new LocalProcessBackendOptions
@@ -149,6 +155,7 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
                 Membership = membership,
                 LaunchOptions = CreateLaunchOptions(settings, clusterId, settings.LaunchTimeout ?? BatchLaunchTimeout, poll, poll * 5),
                 Description = $"on AWS Batch ({endpoint.ServiceUri.Authority}, queue {queue}, definition {definition}; cluster {clusterId}; membership: {membership.Description})",
+                LogsCommandFor = jobId => Commands.LogsCommandLine.For(jobId, endpoint.SigningRegion, settings.BatchEndpoint),
             };
             environmentResult._owned.Add(client);
             return environmentResult;

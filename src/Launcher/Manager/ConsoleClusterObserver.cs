@@ -90,9 +90,14 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
 
     public void OnWarning(string message) => _console.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
 
+    /// <summary>For Batch silos: the command that prints a silo job's log, by silo name (its job id).</summary>
+    public Func<string, string>? LogsCommand { get; set; }
+
     public void OnSiloLost(LostSilo silo)
     {
-        var logs = silo.LogLocation is { Length: > 0 } location ? $"; logs: {location}" : string.Empty;
+        var logs = LogsCommand is { } command ? $"; its log: {command(silo.Silo.Name)}"
+            : silo.LogLocation is { Length: > 0 } location ? $"; logs: {location}"
+            : string.Empty;
         _console.MarkupLineInterpolated($"[yellow]warning:[/] {silo.Silo} was lost: {silo.Reason}{logs}");
     }
 

@@ -44,6 +44,7 @@ internal static class ManagerRunner
             return ExitCodes.Failure;
         }
 
+        observer.LogsCommand = environment.LogsCommandFor;
         await using (environment.ConfigureAwait(false))
         {
             var launcher = new ClusterLauncher(environment.Backend, environment.Membership, environment.LaunchOptions, observer, loggerFactory, time, logging => ConfigureClientLogging(logging, settings.Verbose));
@@ -62,6 +63,7 @@ internal static class ManagerRunner
             {
                 observer.Error(exception.Message);
                 ShowFailedSiloLogs(observer, environment.Backend, exception.Snapshot);
+                ShowFailedSiloJobs(observer, environment.LogsCommandFor, exception.Snapshot);
                 return ExitCodes.Failure;
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -158,6 +160,32 @@ internal static class ManagerRunner
             {
                 observer.Info($"  {line}");
             }
+        }
+    }
+
+    private static void ShowFailedSiloJobs(ConsoleClusterObserver observer, Func<string, string>? logsCommand, ClusterLaunchSnapshot? snapshot)
+    {
+        if (logsCommand is null)
+        {
+            return;
+        }
+
+        // The error above says why each silo job failed (status reason, exit code); its log is one command away.
+        var failed = snapshot?.Silos.Where(s => s.IsLost).ToList() ?? [];
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
+        observer.Info(failed.Count == 1 ? "The failed silo job's log:" : "The failed silo jobs' logs:");
+        foreach (var silo in failed.Take(10))
+        {
+            observer.Info($"  silo {silo.Index}: {logsCommand(silo.Name)}");
+        }
+
+        if (failed.Count > 10)
+        {
+            observer.Info($"  ... and {failed.Count - 10} more (the same command with their job ids)");
         }
     }
 

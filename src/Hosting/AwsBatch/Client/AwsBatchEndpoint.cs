@@ -95,6 +95,18 @@ public sealed partial record AwsBatchEndpoint
         return new AwsBatchEndpoint(uri, signingRegion);
     }
 
+    /// <summary>The DNS suffix of <paramref name="region"/>'s partition (<c>amazonaws.com</c>, <c>amazonaws.com.cn</c>, ...), from the SDK's partition data.</summary>
+    /// <exception cref="ArgumentException">The region is malformed or in no known partition.</exception>
+    internal static string PartitionDnsSuffix(string region)
+    {
+        if (!IsValidRegionName(region))
+        {
+            throw new ArgumentException($"'{region}' is not a valid AWS region name; expected a name such as 'us-east-1'.", nameof(region));
+        }
+
+        return Fn.Partition(region)?.dnsSuffix ?? throw new ArgumentException($"No AWS partition is known for region '{region}'.", nameof(region));
+    }
+
     /// <summary>Whether <paramref name="region"/> is shaped like an AWS region name (a lower-case DNS label such as <c>us-east-1</c>).</summary>
     /// <param name="region">The candidate.</param>
     /// <returns><see langword="true"/> when valid.</returns>

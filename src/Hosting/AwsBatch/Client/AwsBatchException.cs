@@ -7,6 +7,7 @@ namespace Orleans.Batch.Hosting.AwsBatch;
 /// The one exception <see cref="IAwsBatchClient"/> throws for a failed call: a service error, a credentials or
 /// region problem, or a network failure after the retries. <see cref="Exception.Message"/> is one line fit for a
 /// command line, e.g. <c>AWS Batch SubmitJob failed: ClientException: Job queue q does not exist (request id 1f2e...)</c>.
+/// <see cref="Logs.CloudWatchLogsClient"/> throws it too, for the job logs (<see cref="Service"/> says which).
 /// </summary>
 public sealed class AwsBatchException : Exception
 {
@@ -50,6 +51,9 @@ public sealed class AwsBatchException : Exception
         _hint = hint;
     }
 
+    /// <summary>The service that was called: <c>AWS Batch</c>, or <c>CloudWatch Logs</c> for job logs.</summary>
+    public string Service { get; internal set; } = "AWS Batch";
+
     /// <summary>The API operation that failed, e.g. <c>SubmitJob</c>.</summary>
     public string Operation { get; }
 
@@ -82,7 +86,7 @@ public sealed class AwsBatchException : Exception
     {
         get
         {
-            var text = new StringBuilder("AWS Batch ").Append(Operation).Append(" failed");
+            var text = new StringBuilder(Service).Append(' ').Append(Operation).Append(" failed");
             if (Attempts > 1)
             {
                 text.Append(" after ").Append(Attempts).Append(" attempts");

@@ -18,10 +18,17 @@ internal sealed class AwsRegionResolver(Func<string, string?> getEnvironmentVari
 
     /// <summary>Resolves the region, or throws <see cref="AwsBatchException"/> naming the setting to fix.</summary>
     public ResolvedRegion Resolve(AwsBatchClientOptions options, string operation)
+        => Resolve(options.Region, AwsBatchClientOptions.SectionName + ":Region", options.ServiceUrl, operation);
+
+    /// <summary>
+    /// Resolves the region of any AWS client (the CloudWatch Logs client shares this chain): the configured region,
+    /// named <paramref name="regionSetting"/> in errors, then the environment and the SDK's chain, then the service URL.
+    /// </summary>
+    public ResolvedRegion Resolve(string? configuredRegion, string regionSetting, string? serviceUrl, string operation)
     {
-        if (!string.IsNullOrWhiteSpace(options.Region))
+        if (!string.IsNullOrWhiteSpace(configuredRegion))
         {
-            return Checked(options.Region.Trim(), AwsBatchClientOptions.SectionName + ":Region", operation);
+            return Checked(configuredRegion.Trim(), regionSetting, operation);
         }
 
         var defaultRegion = getEnvironmentVariable(AwsDefaultRegionVariable);
@@ -46,7 +53,7 @@ internal sealed class AwsRegionResolver(Func<string, string?> getEnvironmentVari
             return Checked(chainRegion, "the AWS SDK region chain (AWS_REGION, profile, instance metadata)", operation);
         }
 
-        if (options.ServiceUrl is not null && AwsBatchEndpoint.TryParseServiceUrl(options.ServiceUrl, out var serviceUri))
+        if (serviceUrl is not null && AwsBatchEndpoint.TryParseServiceUrl(serviceUrl, out var serviceUri))
         {
             // Like the SDK for a ServiceURL: a VPC endpoint host names its region; anything else signs for us-east-1.
             var fromUrl = AWSSDKUtils.DetermineRegion(serviceUri.ToString());

@@ -11,10 +11,10 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// </summary>
 public sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDBMembershipOptions options, TimeProvider timeProvider) : IManagerLeaseStore
 {
-    private const string Renewals = "Renewals";
-    private const string RenewedAt = "RenewedAt";
-    private const string TimeoutSeconds = "OrphanTimeoutSeconds";
-    private const string Holder = "Holder";
+    internal const string Renewals = "Renewals";
+    internal const string RenewedAt = "RenewedAt";
+    internal const string TimeoutSeconds = "OrphanTimeoutSeconds";
+    internal const string Holder = "Holder";
 
     /// <inheritdoc />
     public async Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)
@@ -81,7 +81,7 @@ public sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDBMe
         while (start is not null);
     }
 
-    private static ManagerLease Parse(string clusterId, Dictionary<string, AttributeValue> item)
+    internal static ManagerLease Parse(string clusterId, Dictionary<string, AttributeValue> item)
     {
         long Read(string name) => item.TryGetValue(name, out var value) && long.TryParse(value.N, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
             ? number

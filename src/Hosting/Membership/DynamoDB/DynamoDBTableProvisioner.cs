@@ -51,7 +51,7 @@ internal static class DynamoDBTableProvisioner
             inner);
     }
 
-    private static async Task<TableDescription?> DescribeAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
+    internal static async Task<TableDescription?> DescribeAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
     {
         try
         {
@@ -105,7 +105,7 @@ internal static class DynamoDBTableProvisioner
         }
     }
 
-    private static void CheckKeySchema(string tableName, TableDescription table)
+    internal static void CheckKeySchema(string tableName, TableDescription table)
     {
         var keys = table.KeySchema ?? [];
         var attributes = table.AttributeDefinitions ?? [];

@@ -1,0 +1,14 @@
+namespace Orleans.Batch.Hosting.Cluster.Inventory;
+
+/// <summary>The state of a cluster's manager lease.</summary>
+public enum ClusterLeaseState
+{
+    /// <summary>The cluster has no lease item (or file).</summary>
+    None,
+
+    /// <summary>Renewed within its timeout: the manager is alive.</summary>
+    Live,
+
+    /// <summary>Not renewed for longer than its timeout: the manager is gone (its silos stop themselves).</summary>
+    Expired,
+}
