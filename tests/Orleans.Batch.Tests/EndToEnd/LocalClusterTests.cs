@@ -74,11 +74,12 @@ public sealed partial class LocalClusterTests
     }
 
     [Fact]
-    public async Task Silos_stop_by_themselves_when_the_manager_is_killed()
+    public async Task Silos_stop_by_themselves_when_the_manager_is_killed_and_cleanup_releases_the_rest()
     {
         var leaks = new ProcessLeakDetector();
-        await using var launcher = LauncherProcess.Start(leaks, ["--silos", "2", "--hold"]);
+        await using var launcher = LauncherProcess.Start(leaks, ["--silos", "2", "--hold", "--orphan-timeout", "5s"]);
         await launcher.WaitForOutputAsync("Holding the cluster up", RunTimeout);
+        var clusterId = ClusterIdIn(launcher.StandardError);
 
         await launcher.SignalAsync("KILL");
         await launcher.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -86,7 +87,24 @@ public sealed partial class LocalClusterTests
         // No tear-down ran: the silos notice their manager is gone and stop themselves.
         var left = await leaks.WaitUntilNoneLeftAsync(TimeSpan.FromSeconds(15));
         left.ShouldBeEmpty("silo processes outlived their killed manager");
+
+        // What a killed manager cannot delete, `cleanup` does once its lease has expired.
+        var membership = new Orleans.Batch.Hosting.Membership.Local.LocalMembershipOptions();
+        File.Exists(membership.GetLeasePath(clusterId)).ShouldBeTrue();
+        await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+        var (exitCode, stdout, stderr) = await LauncherProcess.RunAsync(leaks, ["cleanup"], TimeSpan.FromMinutes(1));
+        exitCode.ShouldBe(0, stderr);
+        stdout.ShouldContain(clusterId);
+        File.Exists(membership.GetLeasePath(clusterId)).ShouldBeFalse();
+        File.Exists(membership.GetTablePath(clusterId)).ShouldBeFalse();
     }
+
+    private static string ClusterIdIn(string stderr) => ClusterIdPattern().Match(stderr).Groups["id"].Value is { Length: > 0 } id
+        ? id
+        : throw new ShouldAssertException($"no cluster id in:\n{stderr}");
+
+    [GeneratedRegex(@"\(cluster (?<id>ob-[0-9a-f-]+);")]
+    private static partial Regex ClusterIdPattern();
 
     [GeneratedRegex(@"^Silo (?<index>\d+): (?<name>\S+) at 127\.0\.0\.1:\d+@\d+ on \S+, pid (?<pid>\d+)$")]
     private static partial Regex SiloLine();
