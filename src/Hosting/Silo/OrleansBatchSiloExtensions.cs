@@ -8,6 +8,8 @@ using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Hosting.Silo.Addressing;
+using Orleans.Batch.Hosting.Silo.Membership;
+using Orleans.Runtime;
 using Orleans.Batch.Hosting.Silo.Watchdog;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -86,6 +88,7 @@ public static class OrleansBatchSiloExtensions
             case MembershipKind.Local:
                 silo.UseLocalFileMembership(o => o.Bind(configuration.GetSection(LocalMembershipOptions.SectionName)));
                 silo.Services.AddSingleton<IManagerLeaseStore>(sp => new FileManagerLeaseStore(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value));
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipTransitionGate>();
                 break;
             case MembershipKind.DynamoDB:
                 silo.UseDynamoDBMembership(o => o.Bind(configuration.GetSection(DynamoDBMembershipOptions.SectionName)));

@@ -64,6 +64,7 @@ public sealed partial class FileMembershipTable : IMembershipTable
         }
 
         File.Delete(_options.GetLockPath(clusterId));
+        File.Delete(_options.GetTransitionLockPath(clusterId));
     }
 
     /// <inheritdoc />

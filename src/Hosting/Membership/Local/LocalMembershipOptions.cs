@@ -29,6 +29,9 @@ public sealed class LocalMembershipOptions
     /// <summary>The path of the manager lease file of <paramref name="clusterId"/>.</summary>
     public string GetLeasePath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".lease.json");
 
+    /// <summary>The path of the lock that lets one silo at a time join or leave cluster <paramref name="clusterId"/>.</summary>
+    public string GetTransitionLockPath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".transitions.lock");
+
     /// <summary>The path of the lock file of <paramref name="clusterId"/>.</summary>
     public string GetLockPath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".lock");
 

@@ -47,5 +47,6 @@ public sealed class FileMembershipTableConformanceTests : MembershipTableConform
     protected override Task<bool> IsClusterStorageEmptyAsync(string clusterId) => Task.FromResult(
         !File.Exists(_options.GetTablePath(clusterId))
         && !File.Exists(_options.GetLeasePath(clusterId))
-        && !File.Exists(_options.GetLockPath(clusterId)));
+        && !File.Exists(_options.GetLockPath(clusterId))
+        && !File.Exists(_options.GetTransitionLockPath(clusterId)));
 }
