@@ -58,25 +58,8 @@ internal sealed partial class ClusterTeardown(
             await monitor.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (ClientHost is { } client)
-        {
-            try
-            {
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(force);
-                stop.CancelAfter(ClientStopTimeout);
-                await client.StopAsync(stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                // The client is only ours; a failed stop must not keep silos alive.
-                LogStepFailed(logger, "stop the client", exception);
-            }
-            finally
-            {
-                client.Dispose();
-            }
-        }
-
+        // The client and the silos stop together: the client's goodbyes need not delay the silos' stop.
+        var clientStopped = StopClientAsync(force);
         TeardownOutcome? outcome = null;
         try
         {
@@ -87,6 +70,8 @@ internal sealed partial class ClusterTeardown(
             errors.Add($"stopping the silos failed: {exception.Message}");
             LogStepFailed(logger, "stop the silos", exception);
         }
+
+        await clientStopped.ConfigureAwait(false);
 
         if (LeaseRenewer is { } renewer)
         {
@@ -116,6 +101,30 @@ internal sealed partial class ClusterTeardown(
         var report = new ClusterTeardownReport(outcome, deleted, timeProvider.GetElapsedTime(started), errors);
         observer.OnTeardownCompleted(report);
         return report;
+    }
+
+    private async Task StopClientAsync(CancellationToken force)
+    {
+        if (ClientHost is not { } client)
+        {
+            return;
+        }
+
+        try
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(force);
+            stop.CancelAfter(ClientStopTimeout);
+            await client.StopAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The client is only ours; a failed stop must not keep silos alive.
+            LogStepFailed(logger, "stop the client", exception);
+        }
+        finally
+        {
+            client.Dispose();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tearing the cluster down: {Reason}")]
