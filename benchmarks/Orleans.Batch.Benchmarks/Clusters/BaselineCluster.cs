@@ -83,6 +83,14 @@ internal sealed class BaselineCluster : IBenchCluster
             }
 
             cluster.LaunchTimeline.Mark("all silo processes spawned", clock.Elapsed);
+
+            // Start the client once every silo has started, as ours connects once its table shows every silo
+            // active. (A client started as soon as the gateway ports listen, which is well before the silos are
+            // active, sometimes stayed stuck for 30-40 s before connecting; that measured the client, not the silos.)
+            await WaitForGatewaysAsync(ports.Where((_, i) => i % 2 == 1).ToList(), processes, cancellationToken);
+            cluster.LaunchTimeline.Mark("every gateway port listens", clock.Elapsed);
+            await WaitForSilosStartedAsync(silos, processes, cancellationToken);
+            cluster.LaunchTimeline.Mark("every silo logged 'Orleans Silo started.'", clock.Elapsed);
             var gateways = Enumerable.Range(0, siloCount).Select(i => new IPEndPoint(IPAddress.Loopback, ports[(2 * i) + 1])).ToArray();
             cluster._clientHost = await ConnectClientAsync(clusterId, gateways, processes, cancellationToken);
             cluster.LaunchTimeline.Mark("client connected", clock.Elapsed);
@@ -220,6 +228,50 @@ internal sealed class BaselineCluster : IBenchCluster
         {
             host.Dispose();
             throw;
+        }
+    }
+
+    private static async Task WaitForGatewaysAsync(List<int> gatewayPorts, List<BaselineSiloProcess> processes, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(3));
+        while (!gatewayPorts.All(ProcessTable.IsListening))
+        {
+            if (processes.Any(p => p.HasExited))
+            {
+                throw new InvalidOperationException("A baseline silo exited during the launch.");
+            }
+
+            await Task.Delay(Readiness.PollInterval, deadline.Token);
+        }
+    }
+
+    private static async Task WaitForSilosStartedAsync(List<BenchSilo> silos, List<BaselineSiloProcess> processes, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(3));
+        var started = new HashSet<int>();
+        while (started.Count < silos.Count)
+        {
+            foreach (var silo in silos.Where(s => !started.Contains(s.Index)))
+            {
+                if (SiloLog.Count(silo.LogPath, SiloLog.Started) > 0)
+                {
+                    started.Add(silo.Index);
+                }
+            }
+
+            if (started.Count == silos.Count)
+            {
+                return;
+            }
+
+            if (processes.Any(p => p.HasExited))
+            {
+                throw new InvalidOperationException("A baseline silo exited during the launch.");
+            }
+
+            await Task.Delay(Readiness.PollInterval, deadline.Token);
         }
     }
 

@@ -86,6 +86,30 @@ internal static partial class ProcessTable
         return found;
     }
 
+    /// <summary>True when some socket listens on TCP <paramref name="port"/> (IPv4 or IPv6), from /proc/net/tcp*.</summary>
+    public static bool IsListening(int port)
+    {
+        var suffix = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table))
+            {
+                continue;
+            }
+
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 3 && fields[3] == "0A" && fields[1].EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The command line of a process, for messages.</summary>
     public static string Describe(int processId)
     {

@@ -8,13 +8,16 @@ namespace Orleans.Batch.Benchmarks.Infrastructure;
 /// </summary>
 internal static class SiloLog
 {
+    /// <summary>The line an Orleans silo logs once it has started (joined the cluster as active).</summary>
+    public const string Started = "Orleans.Hosting.SiloHostedService[1628589225] Orleans Silo started.";
+
     /// <summary>The milestones, as (name, text the log line contains).</summary>
     public static readonly IReadOnlyList<(string Name, string Text)> Milestones =
     [
         ("Orleans silo starting", "Orleans.Hosting.SiloHostedService[645332424] Starting Orleans Silo."),
         ("membership: joining", "MembershipAgent[100663] Joining"),
         ("membership: active", "MembershipAgent[100604] -BecomeActive"),
-        ("Orleans silo started", "Orleans.Hosting.SiloHostedService[1628589225] Orleans Silo started."),
+        ("Orleans silo started", Started),
         ("Orleans silo stopping", "Orleans.Hosting.SiloHostedService[1282188488] Stopping Orleans Silo"),
         ("Orleans silo stopped", "Orleans.Hosting.SiloHostedService[1626616229] Orleans Silo stopped."),
     ];

@@ -13,12 +13,14 @@ internal static class Findings
     public static IReadOnlyList<string> Write(IReadOnlyList<ResultRow> rows, IReadOnlyList<BreakdownRow> breakdown)
     {
         var findings = new List<string>();
-        foreach (var row in rows.Where(r => r.Id.StartsWith("launch.", StringComparison.Ordinal)))
+        foreach (var row in rows.Where(r => r.Id.StartsWith("launch.", StringComparison.Ordinal) && int.TryParse(r.Id["launch.".Length..], NumberStyles.None, Invariant, out _)))
         {
             var silos = row.Id["launch.".Length..];
             var launch = new Lookup(breakdown, $"launch, {silos} silo(s): moments from the start of the launch (s)");
             var durations = new Lookup(breakdown, $"launch, {silos} silo(s): durations (s)");
-            findings.Add(Launch(row, launch, durations));
+            var cpu = rows.FirstOrDefault(r => r.Id == $"launch.cpu.{silos}");
+            findings.Add(Launch(row, launch, durations) + (cpu is null ? string.Empty : string.Create(Invariant,
+                $" Each silo process has used {cpu.Ours:0.00} CPU s by then (baseline {cpu.Baseline:0.00}); {silos} silos on {Environment.ProcessorCount} cores need at least {cpu.Ours * int.Parse(silos, Invariant) / Environment.ProcessorCount:0.00} s of wall time for that alone (baseline {cpu.Baseline * int.Parse(silos, Invariant) / Environment.ProcessorCount:0.00} s).")));
         }
 
         foreach (var row in rows.Where(r => r.Id.StartsWith("teardown.", StringComparison.Ordinal)))

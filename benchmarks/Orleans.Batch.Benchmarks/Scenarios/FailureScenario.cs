@@ -26,6 +26,7 @@ internal static class FailureScenario
         var siloCount = context.Settings.WorkloadSize;
         var cancellationToken = context.CancellationToken;
         await using var cluster = await context.LaunchAsync(side, siloCount);
+        var cpuAtReady = cluster.Silos.Select(s => ProcessTable.ReadCpuSeconds(s.ProcessId)).ToList();
         var client = cluster.Client;
         var management = client.GetGrain<IManagementGrain>(0);
         var victim = cluster.Silos[^1];
@@ -84,9 +85,17 @@ internal static class FailureScenario
         }
 
         measurements.Add(measurements.Define(Metrics.Launch(siloCount)), side, cluster.LaunchDuration.TotalSeconds);
+        var cpu = measurements.Define(Metrics.LaunchCpu(siloCount));
+        foreach (var seconds in cpuAtReady)
+        {
+            measurements.Add(cpu, side, seconds);
+        }
+
+        Breakdown.RecordLaunch(measurements, cluster);
         context.Report($"  {side,-8} killed {victim.Name}: GetHosts dropped it after {(await dead).TotalSeconds:0.00} s, its grain answered from {newHome} after {(await rerouted).TotalSeconds:0.00} s");
 
         var teardown = await cluster.TeardownAsync();
+        SiloErrors.Note(measurements, cluster);
         context.Report($"  {side,-8} {siloCount - 1} surviving silo(s) torn down in {teardown.Duration.TotalSeconds:0.00} s");
     }
 

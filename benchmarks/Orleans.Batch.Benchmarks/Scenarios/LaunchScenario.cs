@@ -50,9 +50,6 @@ internal static class LaunchScenario
             measurements.Note($"{side}: {teardown.Killed} of {siloCount} silos had to be killed at tear-down.");
         }
 
-        foreach (var error in cluster.SiloErrors.Take(3))
-        {
-            measurements.Note($"{side} silo error ({siloCount} silos): {error}");
-        }
+        SiloErrors.Note(measurements, cluster);
     }
 }
