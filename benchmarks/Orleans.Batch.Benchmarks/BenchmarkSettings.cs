@@ -47,8 +47,11 @@ internal sealed record BenchmarkSettings
     /// <summary>Whether to keep the silo logs of every cluster (under /tmp) instead of deleting them.</summary>
     public bool KeepLogs { get; init; }
 
-    /// <summary>Whether to run the unmeasured diagnostic cluster (membership contention count).</summary>
+    /// <summary>Whether to run the unmeasured diagnostic clusters (membership write conflicts of ours).</summary>
     public bool Diagnostics { get; init; } = true;
+
+    /// <summary>Rounds of the diagnostic (three clusters each).</summary>
+    public int DiagnosticRepetitions { get; init; } = 3;
 
     public static BenchmarkSettings Full { get; } = new()
     {

@@ -80,9 +80,10 @@ for (var repetition = 0; repetition < settings.Repetitions && !cancel.IsCancella
     }
 }
 
-if (settings.Diagnostics && settings.Runs("diagnostics") && !cancel.IsCancellationRequested)
+for (var repetition = 0; settings.Diagnostics && settings.Runs("diagnostics") && repetition < settings.DiagnosticRepetitions && !cancel.IsCancellationRequested; repetition++)
 {
-    await RunAsync("diagnostic: membership write conflicts of ours", () => ContentionDiagnostic.RunAsync(context));
+    var round = repetition;
+    await RunAsync($"diagnostic {repetition + 1}/{settings.DiagnosticRepetitions}: membership write conflicts of ours", () => ContentionDiagnostic.RunAsync(context, round));
 }
 
 if (cancel.IsCancellationRequested)

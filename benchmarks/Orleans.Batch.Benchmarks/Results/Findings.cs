@@ -10,6 +10,14 @@ internal static class Findings
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    private static readonly string[] DiagnosticVariants =
+    [
+        "launch",
+        "normal tear-down (every silo asked at once)",
+        "stop one silo at a time, SIGTERM 100 ms apart",
+        "stop one silo at a time, each once the previous has exited",
+    ];
+
     public static IReadOnlyList<string> Write(IReadOnlyList<ResultRow> rows, IReadOnlyList<BreakdownRow> breakdown)
     {
         var findings = new List<string>();
@@ -39,6 +47,18 @@ internal static class Findings
             var reroute = rows.FirstOrDefault(r => r.Id == $"failure.reroute.{silos}");
             findings.Add(string.Create(Invariant,
                 $"Failure detection ({silos} silos): ours' membership file shows the killed silo Dead {S(table.Ours("membership file shows the silo Dead (ours only)"))} after SIGKILL, GetHosts drops it at {S(row.Ours)} (baseline {S(row.Baseline)}), and a call to its grain succeeds elsewhere at {S(reroute?.Ours)} (baseline {S(reroute?.Baseline)}). Ours probes every 1 s and declares death after 2 missed probes (ShortLivedClusterDefaults); the baseline keeps Orleans' defaults."));
+        }
+
+        var diagnostic = breakdown.Where(b => b.Group == Scenarios.ContentionDiagnostic.Group && b.Ours is not null).ToList();
+        if (diagnostic.Count > 0)
+        {
+            string Item(string what) =>
+                diagnostic.FirstOrDefault(b => b.Item == what + ": seconds")?.Ours is { } seconds
+                && diagnostic.FirstOrDefault(b => b.Item == what + ": membership write conflicts")?.Ours is { } conflicts
+                    ? string.Create(Invariant, $"{what}: {seconds.Median:0.00} s ({seconds.Min:0.00}–{seconds.Max:0.00}), {conflicts.Median:0.#} conflict(s) ({conflicts.Min:0}–{conflicts.Max:0}) over {seconds.Samples} cluster(s)")
+                    : string.Empty;
+            var parts = DiagnosticVariants.Select(Item).Where(p => p.Length > 0);
+            findings.Add("Membership write conflicts of ours (diagnostic clusters, medians): " + string.Join("; ", parts) + ".");
         }
 
         foreach (var row in rows.Where(r => r.Id.StartsWith("throughput.", StringComparison.Ordinal) && r.Ratio is not null))
