@@ -1,0 +1,78 @@
+namespace Orleans.Batch.Benchmarks;
+
+/// <summary>How much to measure: the full set, or the quick one (under 5 minutes on a 2-core machine).</summary>
+internal sealed record BenchmarkSettings
+{
+    public required bool Quick { get; init; }
+
+    /// <summary>Repetitions of every launch scenario (each side, alternating which side goes first).</summary>
+    public required int Repetitions { get; init; }
+
+    /// <summary>The cluster sizes whose launch and tear-down are measured.</summary>
+    public required IReadOnlyList<int> LaunchSizes { get; init; }
+
+    /// <summary>The cluster size that runs the throughput workload and the failure scenario.</summary>
+    public int WorkloadSize { get; init; } = 4;
+
+    /// <summary>Repetitions of the throughput scenario (both sides side by side).</summary>
+    public required int ThroughputRepetitions { get; init; }
+
+    /// <summary>Repetitions of the failure scenario.</summary>
+    public required int FailureRepetitions { get; init; }
+
+    /// <summary>Unmeasured calls before each throughput measurement.</summary>
+    public required TimeSpan ThroughputWarmup { get; init; }
+
+    /// <summary>How long each side's load runs at each number of calls in flight, in one-second slices alternating with the other side's.</summary>
+    public required TimeSpan ThroughputDuration { get; init; }
+
+    /// <summary>The numbers of calls in flight measured.</summary>
+    public IReadOnlyList<int> InFlight { get; init; } = [1, 1000];
+
+    /// <summary>How many echo grains the throughput workload spreads its calls over.</summary>
+    public int EchoGrains { get; init; } = 1000;
+
+    /// <summary>How long a failure may take to be detected before the scenario gives up.</summary>
+    public TimeSpan FailureTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>The scenario names <c>--only</c> accepts.</summary>
+    public static readonly IReadOnlySet<string> ScenarioNames = new HashSet<string>(["launch", "throughput", "failure", "diagnostics"], StringComparer.Ordinal);
+
+    /// <summary>The scenarios to run; null for all.</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+
+    /// <summary>True when <paramref name="scenario"/> is to run.</summary>
+    public bool Runs(string scenario) => Only is null || Only.Contains(scenario);
+
+    /// <summary>Whether to keep the silo logs of every cluster (under /tmp) instead of deleting them.</summary>
+    public bool KeepLogs { get; init; }
+
+    /// <summary>Whether to run the unmeasured diagnostic clusters (membership write conflicts of ours).</summary>
+    public bool Diagnostics { get; init; } = true;
+
+    /// <summary>Rounds of the diagnostic (three clusters each).</summary>
+    public int DiagnosticRepetitions { get; init; } = 3;
+
+    public static BenchmarkSettings Full { get; } = new()
+    {
+        Quick = false,
+        Repetitions = 5,
+        LaunchSizes = [1, 4, 8],
+        ThroughputRepetitions = 5,
+        FailureRepetitions = 5,
+        ThroughputWarmup = TimeSpan.FromSeconds(2),
+        ThroughputDuration = TimeSpan.FromSeconds(10),
+    };
+
+    public static BenchmarkSettings QuickSet { get; } = new()
+    {
+        Quick = true,
+        Repetitions = 3,
+        LaunchSizes = [1, 4],
+        ThroughputRepetitions = 2,
+        FailureRepetitions = 2,
+        ThroughputWarmup = TimeSpan.FromSeconds(1),
+        ThroughputDuration = TimeSpan.FromSeconds(3),
+        Diagnostics = false,
+    };
+}

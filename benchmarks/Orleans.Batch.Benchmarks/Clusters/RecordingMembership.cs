@@ -1,0 +1,39 @@
+using Orleans.Batch.Benchmarks.Infrastructure;
+using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.Configuration;
+
+namespace Orleans.Batch.Benchmarks.Clusters;
+
+/// <summary>Passes every call to the real membership and notes when the tear-down's delete began and ended.</summary>
+internal sealed class RecordingMembership(IClusterMembership inner) : IClusterMembership
+{
+    private Clock? _teardownClock;
+
+    public Timeline TeardownTimeline { get; } = new();
+
+    public MembershipKind Kind => inner.Kind;
+
+    public string Description => inner.Description;
+
+    public IReadOnlyDictionary<string, string> SiloConfiguration => inner.SiloConfiguration;
+
+    public void StartTeardownClock(Clock clock) => _teardownClock = clock;
+
+    public void ConfigureClient(IClientBuilder client) => inner.ConfigureClient(client);
+
+    public Task<MembershipTableData> ReadAsync(CancellationToken cancellationToken) => inner.ReadAsync(cancellationToken);
+
+    public async Task DeleteAsync(CancellationToken cancellationToken)
+    {
+        if (_teardownClock is { } before)
+        {
+            TeardownTimeline.Mark("membership delete started", before.Elapsed);
+        }
+
+        await inner.DeleteAsync(cancellationToken);
+        if (_teardownClock is { } after)
+        {
+            TeardownTimeline.Mark("membership rows deleted", after.Elapsed);
+        }
+    }
+}
