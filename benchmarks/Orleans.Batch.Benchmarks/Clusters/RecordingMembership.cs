@@ -17,6 +17,10 @@ internal sealed class RecordingMembership(IClusterMembership inner) : IClusterMe
 
     public IReadOnlyDictionary<string, string> SiloConfiguration => inner.SiloConfiguration;
 
+    public Orleans.Batch.Hosting.Membership.Lease.IManagerLeaseStore Leases => inner.Leases;
+
+    public Task PrepareAsync(CancellationToken cancellationToken) => inner.PrepareAsync(cancellationToken);
+
     public void StartTeardownClock(Clock clock) => _teardownClock = clock;
 
     public void ConfigureClient(IClientBuilder client) => inner.ConfigureClient(client);

@@ -21,8 +21,11 @@ public sealed class ClusterLaunchOptions
     /// <summary>How long to wait for the silos to become active. Default 3 minutes.</summary>
     public TimeSpan LaunchTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>How often the backend and the membership table are polled while waiting. Default 250 ms.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How often the backend and the membership table are polled while waiting. Default 100 ms (right for local
+    /// processes; the Launcher polls AWS Batch every 2 s or more).
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// How long silos wait for the manager to renew its lease before they stop themselves (<c>--orphan-timeout</c>).
