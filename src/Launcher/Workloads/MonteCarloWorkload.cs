@@ -55,8 +55,16 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
         var completed = 0;
         var reported = -1;
 
+        // A progress bar on a terminal; a line every 10 % in logs and CI.
+        ProgressTask? bar = null;
         void Report()
         {
+            if (bar is not null)
+            {
+                bar.Value = completed;
+                return;
+            }
+
             var percent = completed * 100 / chunkCount;
             if (percent / 10 != reported / 10 || completed == chunkCount)
             {
@@ -65,57 +73,73 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
             }
         }
 
-        while (completed < chunkCount)
+        async Task RunChunksAsync()
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var live = cluster.LiveSilos.Where(s => !failedSilos.Contains(s.Name)).ToList();
-            if (live.Count == 0)
+            while (completed < chunkCount)
             {
-                throw new InvalidOperationException("No silo is left to run the remaining chunks.");
-            }
-
-            // Top every live silo up to its share of calls in flight.
-            foreach (var silo in live)
-            {
-                while (pending.Count > 0 && running.Values.Count(r => r.Silo.Index == silo.Index) < InFlightPerSilo)
+                cancellationToken.ThrowIfCancellationRequested();
+                var live = cluster.LiveSilos.Where(s => !failedSilos.Contains(s.Name)).ToList();
+                if (live.Count == 0)
                 {
-                    var chunk = pending.Dequeue();
-                    var size = perChunk + (chunk < remainder ? 1 : 0);
-                    var call = cluster.GetGrainOnSilo<IMonteCarloGrain>(silo).SampleAsync(chunk, size, unchecked(seed * 7919 + chunk), cancellationToken);
-                    running[call] = (chunk, silo);
-                }
-            }
-
-            // Wake at least every second to notice silos the cluster monitor has found dead: a call to a dead
-            // silo may otherwise wait for its response timeout.
-            var any = Task.WhenAny(running.Keys);
-            await Task.WhenAny(any, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!any.IsCompleted)
-            {
-                AbandonCallsToLostSilos(cluster, running, pending, failedSilos, context);
-                continue;
-            }
-
-            var done = any.Result;
-            var (doneChunk, doneSilo) = running[done];
-            running.Remove(done);
-            try
-            {
-                results[doneChunk] = await done.ConfigureAwait(false);
-                completed++;
-                Report();
-            }
-            catch (Exception exception) when (IsSiloFailure(exception) && !cancellationToken.IsCancellationRequested)
-            {
-                // The silo is gone (or going): run its chunk elsewhere and stop sending it work.
-                if (failedSilos.Add(doneSilo.Name))
-                {
-                    context.Console.MarkupLineInterpolated($"[yellow]warning:[/] {doneSilo} failed a call ({exception.GetType().Name}: {FirstLine(exception.Message)}); re-running its chunks on the other silos");
+                    throw new InvalidOperationException("No silo is left to run the remaining chunks.");
                 }
 
-                pending.Enqueue(doneChunk);
+                // Top every live silo up to its share of calls in flight.
+                foreach (var silo in live)
+                {
+                    while (pending.Count > 0 && running.Values.Count(r => r.Silo.Index == silo.Index) < InFlightPerSilo)
+                    {
+                        var chunk = pending.Dequeue();
+                        var size = perChunk + (chunk < remainder ? 1 : 0);
+                        var call = cluster.GetGrainOnSilo<IMonteCarloGrain>(silo).SampleAsync(chunk, size, unchecked(seed * 7919 + chunk), cancellationToken);
+                        running[call] = (chunk, silo);
+                    }
+                }
+
+                // Wake at least every second to notice silos the cluster monitor has found dead: a call to a dead
+                // silo may otherwise wait for its response timeout.
+                var any = Task.WhenAny(running.Keys);
+                await Task.WhenAny(any, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!any.IsCompleted)
+                {
+                    AbandonCallsToLostSilos(cluster, running, pending, failedSilos, context);
+                    continue;
+                }
+
+                var done = any.Result;
+                var (doneChunk, doneSilo) = running[done];
+                running.Remove(done);
+                try
+                {
+                    results[doneChunk] = await done.ConfigureAwait(false);
+                    completed++;
+                    Report();
+                }
+                catch (Exception exception) when (IsSiloFailure(exception) && !cancellationToken.IsCancellationRequested)
+                {
+                    // The silo is gone (or going): run its chunk elsewhere and stop sending it work.
+                    if (failedSilos.Add(doneSilo.Name))
+                    {
+                        context.Console.MarkupLineInterpolated($"[yellow]warning:[/] {doneSilo} failed a call ({exception.GetType().Name}: {FirstLine(exception.Message)}); re-running its chunks on the other silos");
+                    }
+
+                    pending.Enqueue(doneChunk);
+                }
             }
+        }
+
+        if (context.IsInteractive)
+        {
+            await context.Console.Progress().AutoClear(true).StartAsync(async progress =>
+            {
+                bar = progress.AddTask($"montecarlo: {chunkCount} chunks on {cluster.Silos.Count} silos", maxValue: chunkCount);
+                await RunChunksAsync().ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+        else
+        {
+            await RunChunksAsync().ConfigureAwait(false);
         }
 
         var inside = results.Sum(r => r.Inside);

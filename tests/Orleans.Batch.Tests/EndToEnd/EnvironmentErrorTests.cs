@@ -117,6 +117,49 @@ public sealed class EnvironmentErrorTests(DynamoDBLocalFixture dynamo)
         await leaks.AssertNoneLeftAsync();
     }
 
+    [Fact]
+    public async Task A_malformed_membership_row_is_named_and_everything_is_released()
+    {
+        await dynamo.StartAsync(TestContext.Current.CancellationToken);
+        var leaks = new ProcessLeakDetector();
+        var table = DynamoDBLocalFixture.UniqueTableName("malformed");
+        var clusterId = $"malformed-{Guid.NewGuid():N}";
+        try
+        {
+            // A row that is not a membership entry sits in the cluster's partition (a bug elsewhere, a manual edit).
+            var options = new Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBMembershipOptions { TableName = table, ServiceUrl = new Uri(dynamo.ServiceUrl), Region = "us-east-1", CreateIfNotExists = true };
+            using (var membership = new Orleans.Batch.Hosting.Cluster.Membership.DynamoDBClusterMembership(clusterId, options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
+            {
+                await membership.PrepareAsync(TestContext.Current.CancellationToken);
+            }
+
+            await dynamo.Client.PutItemAsync(new Amazon.DynamoDBv2.Model.PutItemRequest
+            {
+                TableName = table,
+                Item = new()
+                {
+                    ["ClusterId"] = new() { S = clusterId },
+                    ["SiloIdentity"] = new() { S = "127.0.0.1:11111@1" },
+                    ["Status"] = new() { S = "NotAStatus" },
+                },
+            }, TestContext.Current.CancellationToken);
+
+            var (exitCode, _, stderr) = await LauncherProcess.RunAsync(
+                leaks, ["--silos", "1", "--cluster-id", clusterId, "--dynamodb-endpoint", dynamo.ServiceUrl, "--table", table], TimeSpan.FromMinutes(2), NoCredentials());
+
+            exitCode.ShouldBe(1, stderr);
+            var error = LastErrorLine(stderr);
+            error.ShouldContain("127.0.0.1:11111@1");
+            error.ShouldContain("Status");
+            await leaks.AssertNoneLeftAsync();
+            (await dynamo.QueryPartitionAsync(table, clusterId)).ShouldBeEmpty("the partition was not released");
+        }
+        finally
+        {
+            await dynamo.DeleteTableIfExistsAsync(table);
+        }
+    }
+
     private async Task<(int ExitCode, string Stderr)> RunBatchAsync(BatchEmulatorFixture emulator, string[] extra, Dictionary<string, string> environment, string silos = "2")
     {
         var leaks = new ProcessLeakDetector();
