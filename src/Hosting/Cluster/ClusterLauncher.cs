@@ -69,6 +69,7 @@ public sealed partial class ClusterLauncher
     {
         var teardown = new ClusterTeardown(_backend, _membership, _options, _observer, _time, _logger);
         var started = _time.GetTimestamp();
+        IHost? unstartedClient = null;
         try
         {
             var configuration = new Dictionary<string, string>(_membership.SiloConfiguration)
@@ -91,13 +92,17 @@ public sealed partial class ClusterLauncher
             LogLaunching(_logger, _options.MaxSilos, _backend.Name, _options.ClusterId, _membership.Description);
             var launched = await _backend.LaunchAsync(new SiloLaunchSpec(_options.ClusterId, _options.MaxSilos, configuration), cancellationToken).ConfigureAwait(false);
 
+            // Build the client while the silos start: only the connection has to wait for them.
+            unstartedClient = BuildClientHost();
             var snapshot = await WaitForSilosAsync(launched, started, cancellationToken).ConfigureAwait(false);
             var active = snapshot.Silos
                 .Where(s => s.IsActive)
                 .Select(s => new ClusterSilo(s.Index, s.Name, s.SiloAddress!))
                 .ToList();
 
-            teardown.ClientHost = await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
+            var client = unstartedClient;
+            unstartedClient = null;
+            teardown.ClientHost = await StartClientAsync(client, cancellationToken).ConfigureAwait(false);
             var elapsed = _time.GetElapsedTime(started);
             LogReady(_logger, active.Count, elapsed.TotalSeconds);
             var monitor = new ClusterHealthMonitor(_backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), _options.MonitorInterval, _observer, _time, _logger);
@@ -107,6 +112,7 @@ public sealed partial class ClusterLauncher
         }
         catch (Exception exception)
         {
+            unstartedClient?.Dispose();
             var reason = exception switch
             {
                 OperationCanceledException => "the launch was cancelled",
@@ -192,7 +198,7 @@ public sealed partial class ClusterLauncher
         return new ClusterLaunchSnapshot(_options.ClusterId, silos, _time.GetElapsedTime(started), _options.LaunchTimeout, _options.EffectiveMinSilos);
     }
 
-    private async Task<IHost> ConnectClientAsync(CancellationToken cancellationToken)
+    private IHost BuildClientHost()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -214,7 +220,11 @@ public sealed partial class ClusterLauncher
             _membership.ConfigureClient(client);
         });
 
-        var host = builder.Build();
+        return builder.Build();
+    }
+
+    private async Task<IHost> StartClientAsync(IHost host, CancellationToken cancellationToken)
+    {
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connect.CancelAfter(_options.ClientConnectTimeout);
         try

@@ -86,7 +86,7 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
         {
             Backend = backend,
             Membership = membership,
-            LaunchOptions = CreateLaunchOptions(settings, clusterId, settings.LaunchTimeout ?? LocalLaunchTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)),
+            LaunchOptions = CreateLaunchOptions(settings, clusterId, settings.LaunchTimeout ?? LocalLaunchTimeout, settings.UsesDynamoDB ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1)),
             LocalRunDirectory = runDirectory,
             Description = $"on the local backend (cluster {clusterId}; membership: {membership.Description}; silo logs in {Path.Combine(runDirectory, "logs")})",
         };
