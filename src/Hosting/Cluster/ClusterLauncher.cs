@@ -157,14 +157,14 @@ public sealed partial class ClusterLauncher
                 if (snapshot.ActiveCount < _options.EffectiveMinSilos)
                 {
                     throw new ClusterLaunchException(
-                        $"Timed out after {FormatDuration(_options.LaunchTimeout)} (--timeout) with {snapshot.ActiveCount} of {launched.Count} silos active; at least {_options.EffectiveMinSilos} were required.",
+                        $"Timed out after {DurationText.Format(_options.LaunchTimeout)} (--timeout) with {snapshot.ActiveCount} of {launched.Count} silos active; at least {_options.EffectiveMinSilos} were required.",
                         snapshot);
                 }
 
                 // Going on with fewer: stop the stragglers so they neither join late nor run up a bill.
                 var stragglers = snapshot.Silos.Where(s => !s.IsActive).Select(s => s.Index).ToList();
                 _observer.OnWarning(
-                    $"Timed out after {FormatDuration(_options.LaunchTimeout)} with {snapshot.ActiveCount} of {launched.Count} silos active (minimum {_options.EffectiveMinSilos}); going on with those and stopping the other {stragglers.Count}.");
+                    $"Timed out after {DurationText.Format(_options.LaunchTimeout)} with {snapshot.ActiveCount} of {launched.Count} silos active (minimum {_options.EffectiveMinSilos}); going on with those and stopping the other {stragglers.Count}.");
                 await _backend.StopSilosAsync(stragglers, cancellationToken).ConfigureAwait(false);
                 return snapshot;
             }
@@ -237,7 +237,7 @@ public sealed partial class ClusterLauncher
             host.Dispose();
             if (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                throw new ClusterLaunchException($"The manager's Orleans client could not connect within {FormatDuration(_options.ClientConnectTimeout)}.", exception);
+                throw new ClusterLaunchException($"The manager's Orleans client could not connect within {DurationText.Format(_options.ClientConnectTimeout)}.", exception);
             }
 
             if (exception is OperationCanceledException)
@@ -248,10 +248,6 @@ public sealed partial class ClusterLauncher
             throw new ClusterLaunchException($"The manager's Orleans client could not connect: {exception.Message}", exception);
         }
     }
-
-    internal static string FormatDuration(TimeSpan duration) => duration.TotalSeconds < 120
-        ? $"{duration.TotalSeconds:0.#} s"
-        : $"{duration.TotalMinutes:0.#} min";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Launching {Count} silo(s) on the {Backend} backend for cluster {ClusterId} (membership: {Membership})")]
     private static partial void LogLaunching(ILogger logger, int count, string backend, string clusterId, string membership);

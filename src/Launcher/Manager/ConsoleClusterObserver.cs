@@ -83,7 +83,7 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
             if (_time.GetElapsedTime(_lastSummary) >= SummaryPeriod)
             {
                 _lastSummary = _time.GetTimestamp();
-                _console.MarkupLineInterpolated($"[grey]{Stamp(snapshot.Elapsed)}[/] waiting: {snapshot.Summary()} ({ClusterLauncherFormat.Duration(snapshot.Elapsed)} of {ClusterLauncherFormat.Duration(snapshot.Timeout)})");
+                _console.MarkupLineInterpolated($"[grey]{Stamp(snapshot.Elapsed)}[/] waiting: {snapshot.Summary()} ({DurationText.Format(snapshot.Elapsed)} of {DurationText.Format(snapshot.Timeout)})");
             }
         }
     }
@@ -107,7 +107,7 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
     {
         var backend = report.Backend?.Description ?? "silos: unknown";
         var membership = report.MembershipDeleted ? "membership rows deleted" : "membership rows NOT deleted";
-        _console.MarkupLineInterpolated($"[grey]Released in {ClusterLauncherFormat.Duration(report.Elapsed)}: {backend}; {membership}.[/]");
+        _console.MarkupLineInterpolated($"[grey]Released in {DurationText.Format(report.Elapsed)}: {backend}; {membership}.[/]");
         foreach (var error in report.Errors)
         {
             _console.MarkupLineInterpolated($"[red]error:[/] {error}");
@@ -157,16 +157,8 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
         }
 
         var more = snapshot.Silos.Count > 50 ? $" (first 50 of {snapshot.Silos.Count} shown)" : string.Empty;
-        table.Caption($"{snapshot.Summary()} · {ClusterLauncherFormat.Duration(snapshot.Elapsed)} of {ClusterLauncherFormat.Duration(snapshot.Timeout)}{more}");
+        table.Caption($"{snapshot.Summary()} · {DurationText.Format(snapshot.Elapsed)} of {DurationText.Format(snapshot.Timeout)}{more}");
     }
 
     private static string Stamp(TimeSpan elapsed) => $"[{elapsed.TotalSeconds,6:0.0}s]";
-}
-
-/// <summary>Formatting shared by the manager's console output.</summary>
-internal static class ClusterLauncherFormat
-{
-    public static string Duration(TimeSpan duration) => duration.TotalSeconds < 120
-        ? $"{duration.TotalSeconds:0.0} s"
-        : $"{duration.TotalMinutes:0.0} min";
 }
