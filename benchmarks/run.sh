@@ -2,7 +2,7 @@
 # Runs the benchmarks: ours (Orleans.Batch hosting API, Launcher `silo` role) against plain Orleans, in the same
 # run. Builds everything in Release first, then writes benchmarks/results/latest.md and latest.json.
 #
-#   benchmarks/run.sh            the full set (12-17 minutes on a 2-core machine)
+#   benchmarks/run.sh            the full set (15-20 minutes on a 2-core machine)
 #   benchmarks/run.sh --quick    a reduced set (under 5 minutes on a 2-core machine)
 #
 # Any other argument goes to the harness (see benchmarks/README.md), e.g. --repetitions 3, --keep-logs.

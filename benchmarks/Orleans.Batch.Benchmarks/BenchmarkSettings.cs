@@ -35,8 +35,29 @@ internal sealed record BenchmarkSettings
     /// <summary>How long a failure may take to be detected before the scenario gives up.</summary>
     public TimeSpan FailureTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>The silo counts of the AWS Batch control-plane scenario.</summary>
+    public IReadOnlyList<int> ControlPlaneSizes { get; init; } = [100, 1000, 10_000];
+
+    /// <summary>Repetitions of the control-plane scenario at each silo count.</summary>
+    public required int ControlPlaneRepetitions { get; init; }
+
+    /// <summary>
+    /// The simulated Batch emulator's delay in each of SUBMITTED, PENDING, RUNNABLE and STARTING (its default):
+    /// a silo job reaches RUNNING 4 delays after the submit at the earliest.
+    /// </summary>
+    public TimeSpan ControlPlaneTransitionDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often the control-plane scenario polls, like <c>ClusterLaunchOptions.PollInterval</c>'s default.</summary>
+    public TimeSpan ControlPlanePollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Repetitions of the DynamoDB scenario (each: one cluster with DynamoDB membership, one with the file table).</summary>
+    public required int DynamoDBRepetitions { get; init; }
+
+    /// <summary>How long the DynamoDB requests of an idle cluster are counted.</summary>
+    public required TimeSpan DynamoDBIdleWindow { get; init; }
+
     /// <summary>The scenario names <c>--only</c> accepts.</summary>
-    public static readonly IReadOnlySet<string> ScenarioNames = new HashSet<string>(["launch", "throughput", "failure", "diagnostics"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> ScenarioNames = new HashSet<string>(["launch", "throughput", "failure", "diagnostics", "controlplane", "dynamodb"], StringComparer.Ordinal);
 
     /// <summary>The scenarios to run; null for all.</summary>
     public IReadOnlySet<string>? Only { get; init; }
@@ -62,6 +83,9 @@ internal sealed record BenchmarkSettings
         FailureRepetitions = 5,
         ThroughputWarmup = TimeSpan.FromSeconds(2),
         ThroughputDuration = TimeSpan.FromSeconds(10),
+        ControlPlaneRepetitions = 5,
+        DynamoDBRepetitions = 5,
+        DynamoDBIdleWindow = TimeSpan.FromSeconds(60),
     };
 
     public static BenchmarkSettings QuickSet { get; } = new()
@@ -74,5 +98,8 @@ internal sealed record BenchmarkSettings
         ThroughputWarmup = TimeSpan.FromSeconds(1),
         ThroughputDuration = TimeSpan.FromSeconds(3),
         Diagnostics = false,
+        ControlPlaneRepetitions = 3,
+        DynamoDBRepetitions = 2,
+        DynamoDBIdleWindow = TimeSpan.FromSeconds(20),
     };
 }

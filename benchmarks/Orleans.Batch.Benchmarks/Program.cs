@@ -9,14 +9,14 @@ using Orleans.Batch.Benchmarks.Results;
 using Orleans.Batch.Benchmarks.Scenarios;
 
 // Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N]
-//                          [--only launch,throughput,failure,diagnostics] [--out DIR] [--keep-logs] [--no-diagnostics]
+//                          [--only launch,throughput,failure,diagnostics,controlplane,dynamodb] [--out DIR] [--keep-logs] [--no-diagnostics]
 //                          [--launcher PATH] [--baseline-silo PATH]
 // Measures ours (the Orleans.Batch hosting API) against plain Orleans in the same run; see benchmarks/README.md.
 
 var arguments = Arguments.Parse(args);
 if (arguments is null)
 {
-    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
+    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics,controlplane,dynamodb] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
     return 2;
 }
 
@@ -48,11 +48,14 @@ var context = new ScenarioContext(paths, loggerFactory, measurements, settings, 
 context.Report($"Benchmarks ({(settings.Quick ? "quick" : "full")} set): ours = {paths.Launcher} silo; baseline = {paths.BaselineSilo}; {Environment.ProcessorCount} cores, load average {loadAtStart:0.0}; process marker {ProcessMarker.Variable}={marker}");
 
 // Untimed: the first start of each executable pays for a cold disk cache; neither side should.
-await RunAsync("warm-up", async () =>
+if (settings.Runs("launch") || settings.Runs("throughput") || settings.Runs("failure") || settings.Runs("diagnostics") || settings.Runs("dynamodb"))
 {
-    await LaunchScenario.RunAsync(context, Side.Ours, 1, measured: false);
-    await LaunchScenario.RunAsync(context, Side.Baseline, 1, measured: false);
-});
+    await RunAsync("warm-up", async () =>
+    {
+        await LaunchScenario.RunAsync(context, Side.Ours, 1, measured: false);
+        await LaunchScenario.RunAsync(context, Side.Baseline, 1, measured: false);
+    });
+}
 
 for (var repetition = 0; repetition < settings.Repetitions && !cancel.IsCancellationRequested; repetition++)
 {
@@ -78,6 +81,25 @@ for (var repetition = 0; repetition < settings.Repetitions && !cancel.IsCancella
             await RunAsync($"repetition {repetition + 1}/{settings.Repetitions}: failure ({side})", () => FailureScenario.RunAsync(context, side));
         }
     }
+}
+
+if (settings.Runs("controlplane"))
+{
+    // Untimed: JIT of the client, the backend and the emulator.
+    await RunAsync("control plane: warm-up (100 silos, unmeasured)", () => ControlPlaneScenario.RunAsync(context, 100, measured: false));
+    for (var repetition = 0; repetition < settings.ControlPlaneRepetitions && !cancel.IsCancellationRequested; repetition++)
+    {
+        foreach (var size in settings.ControlPlaneSizes)
+        {
+            await RunAsync($"repetition {repetition + 1}/{settings.ControlPlaneRepetitions}: control plane, {size} silos (AWS Batch emulator, simulated)", () => ControlPlaneScenario.RunAsync(context, size));
+        }
+    }
+}
+
+if (settings.Runs("dynamodb"))
+{
+    // One step: DynamoDB Local lives from the first of its clusters to the last, and the leftover check runs after it.
+    await RunAsync($"DynamoDB membership: DynamoDB Local, an idle cluster, then {settings.DynamoDBRepetitions} repetition(s) of DynamoDB and file table alternating", () => DynamoDBScenario.RunAsync(context));
 }
 
 for (var repetition = 0; settings.Diagnostics && settings.Runs("diagnostics") && repetition < settings.DiagnosticRepetitions && !cancel.IsCancellationRequested; repetition++)
@@ -112,15 +134,23 @@ var run = new RunInfo(
     "benchmarks/run.sh" + (args.Length > 0 ? " " + string.Join(' ', args) : string.Empty));
 var document = ReportWriter.Build(measurements, run);
 var outDirectory = arguments.OutDirectory ?? Path.Combine(paths.RepositoryRoot, "benchmarks", "results");
+
+// A run of some scenarios only keeps the other scenarios' rows of the previous results (with their own commit and date).
+var previous = settings.Only is null ? null : ResultsMerge.ReadPrevious(Path.Combine(outDirectory, "latest.json"));
+if (previous is not null)
+{
+    document = ResultsMerge.Merge(document, previous);
+}
+
 await ReportWriter.WriteAsync(document, outDirectory);
-context.Report($"Wrote {Path.Combine(outDirectory, "latest.md")} and latest.json");
+context.Report($"Wrote {Path.Combine(outDirectory, "latest.md")} and latest.json" + (previous is null ? string.Empty : $" (merged with the previous results: rows from {document.Runs.Count} run(s))"));
 Console.WriteLine();
 Console.WriteLine(ReportWriter.Markdown(document).Split("\n## Where our time goes", 2)[0]);
 
-if (document.Errors.Count > 0)
+if (measurements.Errors.Count > 0)
 {
-    await Console.Error.WriteLineAsync($"FAILED: {document.Errors.Count} error(s):");
-    foreach (var error in document.Errors)
+    await Console.Error.WriteLineAsync($"FAILED: {measurements.Errors.Count} error(s):");
+    foreach (var error in measurements.Errors)
     {
         await Console.Error.WriteLineAsync("  " + error);
     }
@@ -256,6 +286,8 @@ internal sealed record Arguments(BenchmarkSettings Settings, string? OutDirector
             Repetitions = repetitions ?? settings.Repetitions,
             FailureRepetitions = failureRepetitions ?? Math.Min(settings.FailureRepetitions, repetitions ?? settings.Repetitions),
             ThroughputRepetitions = throughputRepetitions ?? Math.Min(settings.ThroughputRepetitions, repetitions ?? settings.Repetitions),
+            ControlPlaneRepetitions = Math.Min(settings.ControlPlaneRepetitions, repetitions ?? settings.ControlPlaneRepetitions),
+            DynamoDBRepetitions = Math.Min(settings.DynamoDBRepetitions, repetitions ?? settings.DynamoDBRepetitions),
             Diagnostics = diagnostics ?? settings.Diagnostics,
             KeepLogs = keepLogs,
             Only = only,

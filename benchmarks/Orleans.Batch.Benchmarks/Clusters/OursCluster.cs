@@ -5,7 +5,6 @@ using Orleans.Batch.Benchmarks.Infrastructure;
 using Orleans.Batch.Hosting.Cluster;
 using Orleans.Batch.Hosting.Cluster.Backends.Local;
 using Orleans.Batch.Hosting.Cluster.Membership;
-using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Runtime;
 
 namespace Orleans.Batch.Benchmarks.Clusters;
@@ -13,14 +12,16 @@ namespace Orleans.Batch.Benchmarks.Clusters;
 /// <summary>
 /// Ours: the cluster the Launcher's manager role starts, built the same way ManagerRunner builds it
 /// (LocalProcessBackend running the Launcher executable's <c>silo</c> role, LocalClusterMembership in
-/// <c>/tmp/orleans-batch/&lt;cluster&gt;</c>, ClusterLauncher with its default options).
+/// <c>/tmp/orleans-batch/&lt;cluster&gt;</c> or, for the DynamoDB scenario, DynamoDBClusterMembership,
+/// ClusterLauncher with its default options).
 /// </summary>
 internal sealed class OursCluster : IBenchCluster
 {
     private readonly BatchCluster _cluster;
     private readonly RecordingBackend _backend;
     private readonly RecordingMembership _membership;
-    private readonly LocalMembershipOptions _membershipOptions;
+    private readonly IClusterMembership _innerMembership;
+    private readonly OursMembership _table;
     private readonly string _clusterId;
     private readonly ConcurrentQueue<string> _errors;
     private TeardownResult? _teardown;
@@ -29,7 +30,9 @@ internal sealed class OursCluster : IBenchCluster
         BatchCluster cluster,
         RecordingBackend backend,
         RecordingMembership membership,
-        LocalMembershipOptions membershipOptions,
+        IClusterMembership innerMembership,
+        OursMembership table,
+        string runDirectory,
         IReadOnlyList<BenchSilo> silos,
         ConcurrentQueue<string> errors,
         Clock clock,
@@ -38,7 +41,9 @@ internal sealed class OursCluster : IBenchCluster
         _cluster = cluster;
         _backend = backend;
         _membership = membership;
-        _membershipOptions = membershipOptions;
+        _innerMembership = innerMembership;
+        _table = table;
+        RunDirectory = runDirectory;
         _clusterId = cluster.ClusterId;
         _errors = errors;
         Silos = silos;
@@ -62,8 +67,8 @@ internal sealed class OursCluster : IBenchCluster
 
     private bool KeepLogs { get; init; }
 
-    /// <summary>The run directory ManagerRunner would use: membership table and silo logs.</summary>
-    public string RunDirectory => _membershipOptions.Directory;
+    /// <summary>The run directory ManagerRunner would use: silo logs and, with the file table, the membership table.</summary>
+    public string RunDirectory { get; }
 
     /// <summary>Launches <paramref name="siloCount"/> silos and returns once the cluster is ready.</summary>
     /// <param name="siloCount">How many silos.</param>
@@ -71,6 +76,7 @@ internal sealed class OursCluster : IBenchCluster
     /// <param name="loggerFactory">Logging for the manager side (warnings and up).</param>
     /// <param name="siloEnvironment">Extra silo environment (diagnostics only; empty when measuring).</param>
     /// <param name="keepLogs">Keep the run directory (silo logs) after the cluster is gone.</param>
+    /// <param name="table">The membership table; null for the file table.</param>
     /// <param name="cancellationToken">Aborts the launch.</param>
     public static async Task<OursCluster> LaunchAsync(
         int siloCount,
@@ -78,8 +84,10 @@ internal sealed class OursCluster : IBenchCluster
         ILoggerFactory loggerFactory,
         IReadOnlyDictionary<string, string>? siloEnvironment,
         bool keepLogs,
+        OursMembership? table,
         CancellationToken cancellationToken)
     {
+        table ??= OursMembership.File;
         var clock = Clock.StartNew();
         var clusterId = ClusterIdGenerator.NewClusterId(TimeProvider.System);
         var runDirectory = Path.Combine(Path.GetTempPath(), "orleans-batch", clusterId);
@@ -96,8 +104,8 @@ internal sealed class OursCluster : IBenchCluster
             },
             loggerFactory.CreateLogger<LocalProcessBackend>());
         var backend = new RecordingBackend(local, clock);
-        var membershipOptions = new LocalMembershipOptions { Directory = runDirectory };
-        var membership = new RecordingMembership(new LocalClusterMembership(clusterId, membershipOptions, loggerFactory));
+        var innerMembership = table.Create(clusterId, runDirectory, loggerFactory);
+        var membership = new RecordingMembership(innerMembership);
         var observer = new LaunchObserver(clock);
         var launcher = new ClusterLauncher(
             backend,
@@ -116,6 +124,7 @@ internal sealed class OursCluster : IBenchCluster
         catch
         {
             await backend.DisposeAsync();
+            (innerMembership as IDisposable)?.Dispose();
             if (!keepLogs)
             {
                 TryDelete(runDirectory);
@@ -134,7 +143,7 @@ internal sealed class OursCluster : IBenchCluster
         var silos = backend.Launched
             .Select(s => new BenchSilo(s.Index, s.Name, int.Parse(s.BackendId, CultureInfo.InvariantCulture), local.LogPathFor(s.Index)))
             .ToList();
-        var result = new OursCluster(cluster, backend, membership, membershipOptions, silos, errors, clock, timeline) { KeepLogs = keepLogs };
+        var result = new OursCluster(cluster, backend, membership, innerMembership, table, runDirectory, silos, errors, clock, timeline) { KeepLogs = keepLogs };
         try
         {
             await Readiness.WaitForActiveSilosAsync(cluster.Client, siloCount, TimeSpan.FromMinutes(1), cancellationToken);
@@ -169,12 +178,11 @@ internal sealed class OursCluster : IBenchCluster
             ?? throw new InvalidOperationException("Silo processes of ours are still running 30 s after ShutdownAsync returned.");
         timeline.Mark("last silo process gone", lastGone);
 
-        var tablePath = _membershipOptions.GetTablePath(_clusterId);
-        while (File.Exists(tablePath))
+        while (!await _table.RowsGoneAsync(_clusterId, RunDirectory, CancellationToken.None))
         {
             if (clock.Elapsed > TimeSpan.FromSeconds(60))
             {
-                throw new InvalidOperationException($"The membership file {tablePath} is still there after tear-down.");
+                throw new InvalidOperationException($"The cluster's rows are still in the membership table ({_innerMembership.Description}) after tear-down.");
             }
 
             await Task.Delay(5);
@@ -219,6 +227,7 @@ internal sealed class OursCluster : IBenchCluster
             await _backend.DisposeAsync();
         }
 
+        (_innerMembership as IDisposable)?.Dispose();
         if (!KeepLogs)
         {
             TryDelete(RunDirectory);

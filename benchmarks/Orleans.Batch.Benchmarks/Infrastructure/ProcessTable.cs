@@ -124,6 +124,47 @@ internal static partial class ProcessTable
         }
     }
 
+    /// <summary>The process and every process below it (children, grandchildren, ...), from the parent ids in /proc.</summary>
+    public static IReadOnlyList<int> WithDescendants(int processId)
+    {
+        var parents = new Dictionary<int, List<int>>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+
+                // Fields after "(comm)": state, then the parent id.
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                if (!parents.TryGetValue(parent, out var children))
+                {
+                    parents[parent] = children = [];
+                }
+
+                children.Add(pid);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        var tree = new List<int> { processId };
+        for (var i = 0; i < tree.Count; i++)
+        {
+            tree.AddRange(parents.GetValueOrDefault(tree[i]) ?? []);
+        }
+
+        return tree;
+    }
+
     /// <summary>The 1-minute load average, to say how busy the machine was.</summary>
     public static double LoadAverage()
     {

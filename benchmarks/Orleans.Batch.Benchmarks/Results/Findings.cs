@@ -61,6 +61,16 @@ internal static class Findings
             findings.Add("Membership write conflicts of ours (diagnostic clusters, medians): " + string.Join("; ", parts) + ".");
         }
 
+        foreach (var row in rows.Where(r => r.Id.StartsWith("controlplane.", StringComparison.Ordinal) && r.Id.EndsWith(".submitjob.calls", StringComparison.Ordinal)))
+        {
+            findings.Add(ControlPlane(row.Id.Split('.')[1], rows, breakdown));
+        }
+
+        foreach (var row in rows.Where(r => r.Id.StartsWith("dynamodb.launch.", StringComparison.Ordinal)))
+        {
+            findings.Add(DynamoDB(row, rows, breakdown));
+        }
+
         foreach (var row in rows.Where(r => r.Id.StartsWith("throughput.", StringComparison.Ordinal) && r.Ratio is not null))
         {
             var p99 = rows.FirstOrDefault(r => r.Id == row.Id.Replace("throughput.", "latency.p99.", StringComparison.Ordinal));
@@ -117,6 +127,59 @@ internal static class Findings
 
         return text + ".";
     }
+
+    private static string ControlPlane(string silos, IReadOnlyList<ResultRow> rows, IReadOnlyList<BreakdownRow> breakdown)
+    {
+        double? Row(string metric) => rows.FirstOrDefault(r => r.Id == $"controlplane.{silos}.{metric}")?.Ours;
+        var calls = new Lookup(breakdown, Scenarios.ControlPlaneScenario.CallsGroup(int.Parse(silos, Invariant)));
+        var moments = new Lookup(breakdown, Scenarios.ControlPlaneScenario.MomentsGroup(int.Parse(silos, Invariant)));
+        var describes = Row("describejobs.perpoll");
+        var poll = Row("poll.time");
+        var running = Row("running.time");
+        var floor = moments.Ours("emulated state delays before RUNNING (4 × transition delay, s)") * 1000;
+        return string.Create(Invariant,
+            $"Control plane, {silos} silos: {N(Row("submitjob.calls"))} SubmitJob ({Ms(Row("submit.time"))}); each poll of every silo is {N(describes)} DescribeJobs call(s) taking {Ms(poll)} ({Ms(poll / describes)} per call, client and emulator on the same 2 cores); ") +
+            string.Create(Invariant,
+            $"the first poll that saw all {silos} RUNNING ended {Ms(running)} after the submit (the emulator's own state delays are {Ms(floor)} of that; {N(moments.Ours("polls until every silo was RUNNING"))} polls); ") +
+            string.Create(Invariant,
+            $"tear-down took {N(calls.Ours("tear-down: TerminateJob"))} TerminateJob and {N(calls.Ours("tear-down: DescribeJobs"))} DescribeJobs calls in {Ms(Row("teardown.time"))}; ListJobs calls: {N(calls.Ours("all phases: ListJobs"))}.");
+    }
+
+    private static string DynamoDB(ResultRow launch, IReadOnlyList<ResultRow> rows, IReadOnlyList<BreakdownRow> breakdown)
+    {
+        var silos = launch.Id["dynamodb.launch.".Length..];
+        var prefix = Scenarios.DynamoDBScenario.GroupPrefix;
+        var teardown = rows.FirstOrDefault(r => r.Id == $"dynamodb.teardown.{silos}");
+        var joins = new Lookup(breakdown, $"{prefix}launch, {silos} silo(s): durations (s)");
+        var stops = new Lookup(breakdown, $"{prefix}tear-down, {silos} silo(s) after the demo calls: durations (s)");
+        var requests = new Lookup(breakdown, Scenarios.DynamoDBScenario.RequestsGroup(int.Parse(silos, Invariant)));
+        var text = string.Create(Invariant,
+            $"DynamoDB membership, {silos} silos (ours on both sides; the other side is the file table): launch to ready {S(launch.Ours)} vs {S(launch.Baseline)}. ");
+        text += string.Create(Invariant,
+            $"Joining → active takes {S(joins.Ours("join (joining → active), typical silo"))} for a typical silo and {S(joins.Ours("join (joining → active), slowest silo"))} for the slowest (file table {S(joins.Baseline("join (joining → active), typical silo"))} and {S(joins.Baseline("join (joining → active), slowest silo"))}); {N(joins.Ours("silos whose join took ≥ 1.9 s (count per launch)"))} silo(s) per launch take ≥ 1.9 s with DynamoDB, {N(joins.Baseline("silos whose join took ≥ 1.9 s (count per launch)"))} with the file table (a membership write that lost a race waits at least 2 s before Orleans retries it; local silos on the file table take turns for each membership write, silos on DynamoDB do not). ");
+        text += string.Create(Invariant,
+            $"Tear-down {S(teardown?.Ours)} vs {S(teardown?.Baseline)}, with {N(stops.Ours("silos whose stop took ≥ 1.9 s (count per tear-down)"))} silo(s) per tear-down stopping in ≥ 1.9 s with DynamoDB and {N(stops.Baseline("silos whose stop took ≥ 1.9 s (count per tear-down)"))} with the file table. ");
+        text += string.Create(Invariant,
+            $"A launch costs {N(requests.Ours("launch: silos, all"))} requests from the silos and {N(requests.Ours("launch: manager"))} from the manager; DynamoDB Local answered the silos in {Ms(requests.Ours("launch: DynamoDB Local's mean answer time to the silos (ms)"))} on average.");
+        var idle = breakdown.Where(b => b.Group == Scenarios.DynamoDBScenario.IdleGroup(int.Parse(silos, Invariant)) && b.Ours is not null).ToList();
+        var perSilo = rows.FirstOrDefault(r => r.Id == $"dynamodb.idle.silo.{silos}");
+        var manager = rows.FirstOrDefault(r => r.Id == $"dynamodb.idle.manager.{silos}");
+        if (perSilo is not null)
+        {
+            static string Parts(IEnumerable<BreakdownRow> items, string who) => string.Join(", ", items
+                .Where(b => b.Item.StartsWith(who, StringComparison.Ordinal))
+                .OrderByDescending(b => b.Ours!.Median)
+                .Select(b => string.Create(Invariant, $"{b.Item[who.Length..]} {b.Ours!.Median:0.#}")));
+            text += string.Create(Invariant,
+                $" Idle, each silo sends {perSilo.Ours:0.#} requests per minute ({Parts(idle, "per silo: ")}: Orleans re-reads the table every 2 s with a GetItem of the version row and a Query of the partition, writes I-am-alive every 10 s, and the manager-lease watch reads every 10 s); ") +
+                string.Create(Invariant,
+                $"the manager sends {manager?.Ours:0.#} per minute ({Parts(idle, "manager: ")}: its cluster monitor reads the table every second, its client's gateway list every 2 s, its lease is renewed every 15 s).");
+        }
+
+        return text;
+    }
+
+    private static string Ms(double? milliseconds) => milliseconds is { } ms ? ms.ToString(ms < 10 ? "0.0" : "0", Invariant) + " ms" : "–";
 
     private static bool Overlaps(RowSpread spread) =>
         spread.Ours is { } ours && spread.Baseline is { } baseline && ours.Min <= baseline.Max && baseline.Min <= ours.Max;

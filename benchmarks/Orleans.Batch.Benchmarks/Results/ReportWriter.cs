@@ -16,18 +16,25 @@ internal static class ReportWriter
         {
             var ours = Spread(measurements.Samples(metric, Side.Ours));
             var baseline = Spread(measurements.Samples(metric, Side.Baseline));
-            double? ratio = ours is not null && baseline is not null && baseline.Median != 0 ? ours.Median / baseline.Median : null;
+
+            // Rows without a measured baseline (the Batch control plane) show their target value in its place.
+            var baselineValue = baseline?.Median ?? metric.Reference;
+            double? ratio = ours is not null && baselineValue is { } b && b != 0 ? ours.Median / b : null;
+            var samples = baseline is null ? ours?.Samples ?? 0 : Math.Min(ours?.Samples ?? 0, baseline.Samples);
             return new ResultRow(
                 metric.Key,
                 metric.Name,
                 ours?.Median,
-                baseline?.Median,
+                baselineValue,
                 ratio is { } r ? Round(r) : null,
                 metric.Unit,
-                Math.Min(ours?.Samples ?? 0, baseline?.Samples ?? 0) / metric.SamplesPerRun,
+                samples / metric.SamplesPerRun,
                 new RowSpread(ours, baseline),
                 metric.HigherIsBetter,
-                metric.Target);
+                metric.Target,
+                metric.BaselineIs,
+                run.Commit,
+                run.Finished);
         }).ToList();
 
         var breakdown = measurements.BreakdownGroups()
@@ -35,23 +42,28 @@ internal static class ReportWriter
                 g.Group,
                 item,
                 Spread(measurements.BreakdownSamples(g.Group, item, Side.Ours)),
-                Spread(measurements.BreakdownSamples(g.Group, item, Side.Baseline)))))
+                Spread(measurements.BreakdownSamples(g.Group, item, Side.Baseline)),
+                run.Commit,
+                run.Finished)))
             .ToList();
 
+        var machine = new MachineInfo(run.Cores, run.LoadAverageStart, run.LoadAverageEnd, run.OperatingSystem, run.Runtime);
+        var duration = Math.Round((run.Finished - run.Started).TotalSeconds, 1);
         return new ResultsDocument(
             run.Finished,
             run.Commit,
             run.DirtyTree,
             run.Mode,
             run.Command,
-            Math.Round((run.Finished - run.Started).TotalSeconds, 1),
+            duration,
             run.Cores,
-            new MachineInfo(run.Cores, run.LoadAverageStart, run.LoadAverageEnd, run.OperatingSystem, run.Runtime),
+            machine,
+            [new RunSummary(run.Finished, run.Commit, run.DirtyTree, run.Mode, run.Command, duration, machine)],
             rows,
             breakdown,
             Findings.Write(rows, breakdown),
-            measurements.Notes,
-            measurements.Errors);
+            [.. measurements.Notes.Select(n => new RunNote(n, run.Commit, run.Finished))],
+            [.. measurements.Errors.Select(e => new RunNote(e, run.Commit, run.Finished))]);
     }
 
     public static async Task WriteAsync(ResultsDocument document, string directory)
@@ -64,18 +76,42 @@ internal static class ReportWriter
     public static string Markdown(ResultsDocument document)
     {
         var md = new StringBuilder();
+        var merged = document.Runs.Count > 1;
+        string Label(string? commit, DateTimeOffset? date)
+        {
+            var index = document.Runs.ToList().FindIndex(r => r.Owns(commit, date));
+            return index < 0 ? "?" : ((char)('A' + index)).ToString();
+        }
+
         md.AppendLine("# Benchmarks: Orleans.Batch (ours) vs plain Orleans (baseline)");
         md.AppendLine();
         md.AppendLine(Invariant, $"- date: {document.Date:yyyy-MM-dd HH:mm} UTC; run took {document.DurationSeconds / 60:0.0} min (`{document.Command}`, {document.Mode} set)");
         md.AppendLine(Invariant, $"- commit: `{document.Commit}`{(document.DirtyTree ? " (with uncommitted changes)" : string.Empty)}");
         md.AppendLine(Invariant, $"- machine: {document.Cores} cores, {document.Machine.OperatingSystem}, {document.Machine.Runtime}; 1-min load average {document.Machine.LoadAverageStart:0.0} at the start, {document.Machine.LoadAverageEnd:0.0} at the end");
+        if (merged)
+        {
+            md.AppendLine("- the latest run measured only some scenarios (`--only`); the rows of the others are kept from earlier runs. The `run` column says which run measured each row:");
+            foreach (var run in document.Runs)
+            {
+                md.AppendLine(Invariant,
+                    $"  - **{Label(run.Commit, run.Date)}**: {run.Date:yyyy-MM-dd HH:mm} UTC, commit `{run.Commit[..Math.Min(7, run.Commit.Length)]}`{(run.DirtyTree ? " (with uncommitted changes)" : string.Empty)}, `{run.Command}` ({run.Mode} set, {run.DurationSeconds / 60:0.0} min), load average {run.Machine.LoadAverageStart:0.0} → {run.Machine.LoadAverageEnd:0.0}");
+            }
+        }
+
         md.AppendLine("- every value is the median of the runs (per-process rows: of every silo process of every run); ratio = ours / baseline; spread = min–max over the same samples; repetitions = runs per side; ours and baseline alternate which goes first. See benchmarks/README.md for what each row measures.");
+        md.AppendLine("- the baseline column is plain Orleans, except: the control-plane rows have no baseline (AWS Batch has no plain-Orleans counterpart), so it shows their target, marked \"(target)\"; the DynamoDB rows compare ours with DynamoDB membership against ours with the file table.");
         md.AppendLine();
-        md.AppendLine("| name | ours | baseline | ratio | unit | repetitions | spread (ours; baseline) | target |");
-        md.AppendLine("| --- | ---: | ---: | ---: | --- | ---: | --- | --- |");
+        md.AppendLine(merged
+            ? "| name | ours | baseline | ratio | unit | repetitions | spread (ours; baseline) | target | run |"
+            : "| name | ours | baseline | ratio | unit | repetitions | spread (ours; baseline) | target |");
+        md.AppendLine(merged
+            ? "| --- | ---: | ---: | ---: | --- | ---: | --- | --- | --- |"
+            : "| --- | ---: | ---: | ---: | --- | ---: | --- | --- |");
         foreach (var row in document.Rows)
         {
-            md.AppendLine(Invariant, $"| {row.Name} | {Format(row.Ours, row.Unit)} | {Format(row.Baseline, row.Unit)} | {FormatRatio(row.Ratio)} | {row.Unit} | {row.Repetitions} | {Range(row.Spread.Ours, row.Unit)}; {Range(row.Spread.Baseline, row.Unit)} | {TargetStatus(row)} |");
+            var baseline = Format(row.Baseline, row.Unit) + (row.BaselineIs == BaselineKinds.Target && row.Baseline is not null ? " (target)" : string.Empty);
+            md.Append(Invariant, $"| {row.Name} | {Format(row.Ours, row.Unit)} | {baseline} | {FormatRatio(row.Ratio)} | {row.Unit} | {row.Repetitions} | {Range(row.Spread.Ours, row.Unit)}; {Range(row.Spread.Baseline, row.Unit)} | {TargetStatus(row)} |");
+            md.AppendLine(merged ? $" {Label(row.Commit, row.Date)} |" : string.Empty);
         }
 
         md.AppendLine();
@@ -89,7 +125,8 @@ internal static class ReportWriter
         foreach (var group in document.Breakdown.GroupBy(b => b.Group))
         {
             md.AppendLine();
-            md.AppendLine(Invariant, $"### {group.Key}");
+            var first = group.First();
+            md.AppendLine(Invariant, $"### {group.Key}{(merged ? $" (run {Label(first.Commit, first.Date)})" : string.Empty)}");
             md.AppendLine();
             md.AppendLine("| moment or duration | ours (median; min–max) | baseline (median; min–max) |");
             md.AppendLine("| --- | --- | --- |");
@@ -106,7 +143,7 @@ internal static class ReportWriter
             md.AppendLine();
             foreach (var note in document.Notes)
             {
-                md.AppendLine("- " + note);
+                md.AppendLine("- " + (merged ? $"(run {Label(note.Commit, note.Date)}) " : string.Empty) + note.Text);
             }
         }
 
@@ -121,7 +158,7 @@ internal static class ReportWriter
         {
             foreach (var error in document.Errors)
             {
-                md.AppendLine("- " + error);
+                md.AppendLine("- " + (merged ? $"(run {Label(error.Commit, error.Date)}) " : string.Empty) + error.Text);
             }
         }
 
@@ -140,14 +177,16 @@ internal static class ReportWriter
             return string.Empty;
         }
 
-        bool? met = row.Target switch
+        // "≤ 0.8 × baseline" bounds the ratio; "< 3 s" or "≤ 1 call" bounds ours itself.
+        var relative = row.Target.Contains('×', StringComparison.Ordinal);
+        var value = relative ? row.Ratio : row.Ours;
+        var bound = row.Target.Length > 2 && double.TryParse(row.Target[2..].Split(' ')[0], NumberStyles.Float, Invariant, out var parsed) ? parsed : (double?)null;
+        bool? met = (value, bound, row.Target[..Math.Min(2, row.Target.Length)]) switch
         {
-            _ when row.Target.StartsWith("< ", StringComparison.Ordinal) && row.Ours is { } ours =>
-                ours < double.Parse(row.Target[2..].Split(' ')[0], Invariant),
-            _ when row.Target.StartsWith("≤ ", StringComparison.Ordinal) && row.Ratio is { } ratio =>
-                ratio <= double.Parse(row.Target[2..].Split(' ')[0], Invariant),
-            _ when row.Target.StartsWith("≥ ", StringComparison.Ordinal) && row.Ratio is { } ratio =>
-                ratio >= double.Parse(row.Target[2..].Split(' ')[0], Invariant),
+            ({ } v, { } b, "< ") => v < b,
+            ({ } v, { } b, "≤ ") => v <= b,
+            ({ } v, { } b, "> ") => v > b,
+            ({ } v, { } b, "≥ ") => v >= b,
             _ => null,
         };
         return met switch
@@ -163,7 +202,9 @@ internal static class ReportWriter
         : unit switch
         {
             "calls/s" => v.ToString("0", Invariant),
-            "ms" => v.ToString("0.000", Invariant),
+            "calls" => v.ToString("0.#", Invariant),
+            "requests/min" => v.ToString("0.0", Invariant),
+            "ms" => v.ToString(v < 10 ? "0.000" : "0.0", Invariant),
             "MiB" => v.ToString("0.0", Invariant),
             _ => v.ToString("0.00", Invariant),
         };

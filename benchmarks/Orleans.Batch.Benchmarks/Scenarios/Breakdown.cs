@@ -13,18 +13,23 @@ internal static class Breakdown
     /// <summary>Silos whose join (joining → active) takes this long have met at least one membership write conflict (Orleans backs off 2 s or more).</summary>
     public static readonly TimeSpan ContentionJoin = TimeSpan.FromSeconds(1.9);
 
-    public static void RecordLaunch(Measurements measurements, IBenchCluster cluster)
+    /// <param name="measurements">Where to record.</param>
+    /// <param name="cluster">The cluster just launched.</param>
+    /// <param name="side">The column to record in; the cluster's side by default.</param>
+    /// <param name="groupPrefix">Put before the group names (scenarios other than launch keep their own groups).</param>
+    public static void RecordLaunch(Measurements measurements, IBenchCluster cluster, Side? side = null, string groupPrefix = "")
     {
-        var group = $"launch, {cluster.Silos.Count} silo(s): moments from the start of the launch (s)";
+        var column = side ?? cluster.Side;
+        var group = $"{groupPrefix}launch, {cluster.Silos.Count} silo(s): moments from the start of the launch (s)";
         foreach (var mark in cluster.LaunchTimeline.Marks)
         {
-            measurements.AddBreakdown(group, "harness: " + mark.Key, cluster.Side, mark.Value.TotalSeconds);
+            measurements.AddBreakdown(group, "harness: " + mark.Key, column, mark.Value.TotalSeconds);
         }
 
         var logs = cluster.Silos.Select(s => SiloLog.Read(s.LogPath, cluster.LaunchClock)).ToList();
         foreach (var milestone in LaunchMilestones)
         {
-            AddSpread(measurements, group, "silo log: " + milestone, cluster.Side, logs.Select(l => l.GetValueOrDefault(milestone, TimeSpan.MinValue)));
+            AddSpread(measurements, group, "silo log: " + milestone, column, logs.Select(l => l.GetValueOrDefault(milestone, TimeSpan.MinValue)));
         }
 
         var joins = logs
@@ -33,25 +38,26 @@ internal static class Breakdown
             .ToList();
         if (joins.Count > 0)
         {
-            var durations = $"launch, {cluster.Silos.Count} silo(s): durations (s)";
-            measurements.AddBreakdown(durations, "join (joining → active), typical silo", cluster.Side, Median(joins.Select(j => j.TotalSeconds)));
-            measurements.AddBreakdown(durations, "join (joining → active), slowest silo", cluster.Side, joins.Max().TotalSeconds);
-            measurements.AddBreakdown(durations, "silos whose join took ≥ 1.9 s (count per launch)", cluster.Side, joins.Count(j => j >= ContentionJoin));
+            var durations = $"{groupPrefix}launch, {cluster.Silos.Count} silo(s): durations (s)";
+            measurements.AddBreakdown(durations, "join (joining → active), typical silo", column, Median(joins.Select(j => j.TotalSeconds)));
+            measurements.AddBreakdown(durations, "join (joining → active), slowest silo", column, joins.Max().TotalSeconds);
+            measurements.AddBreakdown(durations, "silos whose join took ≥ 1.9 s (count per launch)", column, joins.Count(j => j >= ContentionJoin));
         }
     }
 
-    public static void RecordTeardown(Measurements measurements, IBenchCluster cluster, TeardownResult teardown, string after)
+    public static void RecordTeardown(Measurements measurements, IBenchCluster cluster, TeardownResult teardown, string after, Side? side = null, string groupPrefix = "")
     {
-        var group = $"tear-down, {cluster.Silos.Count} silo(s) {after}: moments from the start of the tear-down (s)";
+        var column = side ?? cluster.Side;
+        var group = $"{groupPrefix}tear-down, {cluster.Silos.Count} silo(s) {after}: moments from the start of the tear-down (s)";
         foreach (var mark in teardown.Timeline.Marks)
         {
-            measurements.AddBreakdown(group, "harness: " + mark.Key, cluster.Side, mark.Value.TotalSeconds);
+            measurements.AddBreakdown(group, "harness: " + mark.Key, column, mark.Value.TotalSeconds);
         }
 
         var logs = cluster.Silos.Select(s => SiloLog.Read(s.LogPath, teardown.Clock)).ToList();
         foreach (var milestone in StopMilestones)
         {
-            AddSpread(measurements, group, "silo log: " + milestone, cluster.Side, logs.Select(l => l.GetValueOrDefault(milestone, TimeSpan.MinValue)));
+            AddSpread(measurements, group, "silo log: " + milestone, column, logs.Select(l => l.GetValueOrDefault(milestone, TimeSpan.MinValue)));
         }
 
         var stops = logs
@@ -60,10 +66,10 @@ internal static class Breakdown
             .ToList();
         if (stops.Count > 0)
         {
-            var durations = $"tear-down, {cluster.Silos.Count} silo(s) {after}: durations (s)";
-            measurements.AddBreakdown(durations, "Orleans silo stop (stopping → stopped), typical silo", cluster.Side, Median(stops.Select(s => s.TotalSeconds)));
-            measurements.AddBreakdown(durations, "Orleans silo stop (stopping → stopped), slowest silo", cluster.Side, stops.Max().TotalSeconds);
-            measurements.AddBreakdown(durations, "silos whose stop took ≥ 1.9 s (count per tear-down)", cluster.Side, stops.Count(s => s >= ContentionJoin));
+            var durations = $"{groupPrefix}tear-down, {cluster.Silos.Count} silo(s) {after}: durations (s)";
+            measurements.AddBreakdown(durations, "Orleans silo stop (stopping → stopped), typical silo", column, Median(stops.Select(s => s.TotalSeconds)));
+            measurements.AddBreakdown(durations, "Orleans silo stop (stopping → stopped), slowest silo", column, stops.Max().TotalSeconds);
+            measurements.AddBreakdown(durations, "silos whose stop took ≥ 1.9 s (count per tear-down)", column, stops.Count(s => s >= ContentionJoin));
         }
     }
 

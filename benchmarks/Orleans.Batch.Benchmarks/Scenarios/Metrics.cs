@@ -66,5 +66,87 @@ internal static class Metrics
         "% of a core",
         SamplesPerRun: silos);
 
+    // ---- the AWS Batch control plane (no plain-Orleans equivalent: the baseline column holds the target) ----
+
+    public static Metric ControlPlaneSubmitCalls(int silos) => new(
+        $"controlplane.{silos}.submitjob.calls",
+        $"control plane, {Silos(silos)}: SubmitJob calls",
+        "calls",
+        Target: "≤ 1 call",
+        BaselineIs: BaselineKinds.Target,
+        Reference: 1);
+
+    public static Metric ControlPlaneSubmitTime(int silos) => new(
+        $"controlplane.{silos}.submit.time",
+        $"control plane, {Silos(silos)}: time to submit",
+        "ms",
+        BaselineIs: BaselineKinds.None);
+
+    public static Metric ControlPlaneDescribeCallsPerPoll(int silos) => new(
+        $"controlplane.{silos}.describejobs.perpoll",
+        $"control plane, {Silos(silos)}: DescribeJobs calls per poll",
+        "calls",
+        Target: string.Create(CultureInfo.InvariantCulture, $"≤ {DescribeCallsFor(silos)} {(DescribeCallsFor(silos) == 1 ? "call" : "calls")}"),
+        BaselineIs: BaselineKinds.Target,
+        Reference: DescribeCallsFor(silos));
+
+    public static Metric ControlPlanePollTime(int silos) => new(
+        $"controlplane.{silos}.poll.time",
+        $"control plane, {Silos(silos)}: time per poll (DescribeAsync of every silo)",
+        "ms",
+        BaselineIs: BaselineKinds.None);
+
+    public static Metric ControlPlaneAllRunningTime(int silos) => new(
+        $"controlplane.{silos}.running.time",
+        $"control plane, {Silos(silos)}: time to observe all RUNNING (from the submit)",
+        "ms",
+        BaselineIs: BaselineKinds.None);
+
+    public static Metric ControlPlaneTerminateCalls(int silos) => new(
+        $"controlplane.{silos}.terminatejob.calls",
+        $"control plane, {Silos(silos)}: TerminateJob calls",
+        "calls",
+        Target: "≤ 1 call",
+        BaselineIs: BaselineKinds.Target,
+        Reference: 1);
+
+    public static Metric ControlPlaneTeardownTime(int silos) => new(
+        $"controlplane.{silos}.teardown.time",
+        $"control plane, {Silos(silos)}: time to tear down (TerminateAllAsync until every job ended)",
+        "ms",
+        BaselineIs: BaselineKinds.None);
+
+    /// <summary>The target: DescribeJobs takes 100 ids a call, so one poll of N silos needs ⌈N / 100⌉ calls (100 at 10 000).</summary>
+    public static int DescribeCallsFor(int silos) => (silos + 99) / 100;
+
+    // ---- DynamoDB membership (the baseline column is ours with the file table, in the same run) ----
+
+    public static Metric DynamoDBLaunch(int silos) => new(
+        $"dynamodb.launch.{silos}",
+        $"launch to ready, {Silos(silos)}, DynamoDB Local membership (baseline column: ours with the file table)",
+        "s",
+        BaselineIs: BaselineKinds.OursWithFileTable);
+
+    public static Metric DynamoDBTeardown(int silos) => new(
+        $"dynamodb.teardown.{silos}",
+        $"tear-down, {Silos(silos)}, DynamoDB Local membership (baseline column: ours with the file table)",
+        "s",
+        Target: "< 3 s",
+        BaselineIs: BaselineKinds.OursWithFileTable);
+
+    public static Metric DynamoDBIdleRequestsPerSilo(int silos, int slices) => new(
+        $"dynamodb.idle.silo.{silos}",
+        $"DynamoDB requests per silo per minute, {Silos(silos)} idle",
+        "requests/min",
+        SamplesPerRun: slices,
+        BaselineIs: BaselineKinds.None);
+
+    public static Metric DynamoDBIdleRequestsManager(int silos, int slices) => new(
+        $"dynamodb.idle.manager.{silos}",
+        $"DynamoDB requests per minute of the manager (client, monitor, lease), {Silos(silos)} idle",
+        "requests/min",
+        SamplesPerRun: slices,
+        BaselineIs: BaselineKinds.None);
+
     private static string Silos(int count) => count == 1 ? "1 silo" : string.Create(CultureInfo.InvariantCulture, $"{count} silos");
 }

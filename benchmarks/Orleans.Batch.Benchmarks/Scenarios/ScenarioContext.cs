@@ -14,9 +14,13 @@ internal sealed record ScenarioContext(
     CancellationToken CancellationToken)
 {
     /// <summary>Launches a cluster of <paramref name="siloCount"/> silos on <paramref name="side"/>.</summary>
-    public async Task<IBenchCluster> LaunchAsync(Side side, int siloCount, IReadOnlyDictionary<string, string>? oursSiloEnvironment = null) => side switch
+    /// <param name="side">Ours or the baseline.</param>
+    /// <param name="siloCount">How many silos.</param>
+    /// <param name="oursSiloEnvironment">Extra environment of ours' silos (diagnostics only).</param>
+    /// <param name="oursTable">Ours' membership table; null for the file table.</param>
+    public async Task<IBenchCluster> LaunchAsync(Side side, int siloCount, IReadOnlyDictionary<string, string>? oursSiloEnvironment = null, OursMembership? oursTable = null) => side switch
     {
-        Side.Ours => await OursCluster.LaunchAsync(siloCount, Paths, LoggerFactory, oursSiloEnvironment, Settings.KeepLogs, CancellationToken),
+        Side.Ours => await OursCluster.LaunchAsync(siloCount, Paths, LoggerFactory, oursSiloEnvironment, Settings.KeepLogs, oursTable, CancellationToken),
         _ => await BaselineCluster.LaunchAsync(siloCount, Paths, Settings.KeepLogs, CancellationToken),
     };
 

@@ -8,7 +8,7 @@ internal static class SiloErrors
 {
     private const int MaxLength = 240;
 
-    public static void Note(Measurements measurements, IBenchCluster cluster)
+    public static void Note(Measurements measurements, IBenchCluster cluster, string? label = null)
     {
         var errors = cluster.SiloErrors.Where(e => e.Contains(" fail: ", StringComparison.Ordinal) || e.Contains(" crit: ", StringComparison.Ordinal)).ToList();
         if (errors.Count == 0)
@@ -17,6 +17,6 @@ internal static class SiloErrors
         }
 
         var first = errors[0].Length > MaxLength ? errors[0][..MaxLength] + "…" : errors[0];
-        measurements.Note($"{cluster.Side}, {cluster.Silos.Count} silos: the silos logged {errors.Count} error(s), the first: `{first.Replace('`', '\'')}`");
+        measurements.Note($"{label ?? cluster.Side.ToString()}, {cluster.Silos.Count} silos: the silos logged {errors.Count} error(s), the first: `{first.Replace('`', '\'')}`");
     }
 }
