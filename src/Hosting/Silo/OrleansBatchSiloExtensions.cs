@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.Membership;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Batch.Hosting.Membership.Local;
@@ -83,12 +84,14 @@ public static class OrleansBatchSiloExtensions
 
     private static void UseMembership(ISiloBuilder silo, IConfiguration configuration)
     {
+        // Whichever table: silos take turns for their membership writes (see MembershipTransitionGate).
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipTransitionGate>();
         switch (ReadMembershipKind(configuration))
         {
             case MembershipKind.Local:
                 silo.UseLocalFileMembership(o => o.Bind(configuration.GetSection(LocalMembershipOptions.SectionName)));
                 silo.Services.AddSingleton<IManagerLeaseStore>(sp => new FileManagerLeaseStore(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value));
-                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipTransitionGate>();
+                silo.Services.AddSingleton<IMembershipTurnLock>(sp => new FileMembershipTurnLock(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value));
                 break;
             case MembershipKind.DynamoDB:
                 silo.UseDynamoDBMembership(o => o.Bind(configuration.GetSection(DynamoDBMembershipOptions.SectionName)));
@@ -97,6 +100,10 @@ public static class OrleansBatchSiloExtensions
                     var options = sp.GetRequiredService<IOptions<DynamoDBMembershipOptions>>().Value;
                     return new DynamoDBManagerLeaseStore(sp.GetRequiredService<LeaseDynamoDBClient>().Client, options, sp.GetRequiredService<TimeProvider>());
                 });
+                silo.Services.AddSingleton<IMembershipTurnLock>(sp => new DynamoDBMembershipTurnLock(
+                    sp.GetRequiredService<LeaseDynamoDBClient>().Client,
+                    sp.GetRequiredService<IOptions<DynamoDBMembershipOptions>>().Value,
+                    sp.GetRequiredService<TimeProvider>()));
                 silo.Services.AddSingleton(sp => new LeaseDynamoDBClient(DynamoDBClientFactory.Create(sp.GetRequiredService<IOptions<DynamoDBMembershipOptions>>().Value)));
                 break;
         }
