@@ -99,7 +99,7 @@ internal static class Findings
         if (launch.Ours("harness: manager saw all silos active in the table") is { } seen)
         {
             text += string.Create(Invariant,
-                $"Our manager sees every silo active in the table at {S(seen)} (it polls every 250 ms), its client is connected at {S(launch.Ours("harness: LaunchAsync returned (client connected)"))} and GetHosts confirms at {S(launch.Ours("harness: GetHosts lists every silo (ready)"))}; ");
+                $"Our manager sees every silo active in the table at {S(seen)} (it polls every {new Orleans.Batch.Hosting.Cluster.ClusterLaunchOptions { ClusterId = "x", MaxSilos = 1 }.PollInterval.TotalMilliseconds:0} ms), its client is connected at {S(launch.Ours("harness: LaunchAsync returned (client connected)"))} and GetHosts confirms at {S(launch.Ours("harness: GetHosts lists every silo (ready)"))}; ");
         }
 
         if (launch.Baseline("harness: client connected") is { } connected)
