@@ -5,6 +5,8 @@ set -euo pipefail
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "${script_dir}/../.." && pwd)"
 program="$(basename "$0")"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 usage() {
   cat <<EOF
@@ -24,17 +26,6 @@ Options:
   --dry-run            print the commands instead of running them
   -h, --help           show this help
 EOF
-}
-
-die() {
-  echo "${program}: $*" >&2
-  exit 1
-}
-
-usage_error() {
-  echo "${program}: $*" >&2
-  echo "Run '${program} --help' for usage." >&2
-  exit 2
 }
 
 repository="" tag="" platform="linux/amd64" latest=true dry_run=false

@@ -6,6 +6,8 @@ set -euo pipefail
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 definitions_dir="$(cd "${script_dir}/../job-definitions" && pwd)"
 program="$(basename "$0")"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 usage() {
   cat <<EOF
@@ -33,23 +35,6 @@ Options:
   --dry-run                   print the request JSON instead of registering it
   -h, --help                  show this help
 EOF
-}
-
-die() {
-  echo "${program}: $*" >&2
-  exit 1
-}
-
-usage_error() {
-  echo "${program}: $*" >&2
-  echo "Run '${program} --help' for usage." >&2
-  exit 2
-}
-
-# Every value ends up inside a JSON string and a sed replacement: accept only characters that need no escaping.
-check() {
-  local flag=$1 value=$2 pattern=$3 what=$4
-  [[ ${value} =~ ${pattern} ]] || usage_error "${flag} must be ${what}, got '${value}'"
 }
 
 kind=""

@@ -4,6 +4,8 @@
 set -euo pipefail
 
 program="$(basename "$0")"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 usage() {
   cat <<EOF
@@ -32,22 +34,6 @@ LAUNCHER_FLAGS after -- replace the definition's default command, e.g.
 The default command names the silo job definition and the table; a replacement must name them again
 (--silo-definition, --table), or the manager launches its silos with its own definition and role.
 EOF
-}
-
-die() {
-  echo "${program}: $*" >&2
-  exit 1
-}
-
-usage_error() {
-  echo "${program}: $*" >&2
-  echo "Run '${program} --help' for usage." >&2
-  exit 2
-}
-
-check() {
-  local flag=$1 value=$2 pattern=$3 what=$4
-  [[ ${value} =~ ${pattern} ]] || usage_error "${flag} must be ${what}, got '${value}'"
 }
 
 # A JSON string literal: the Launcher flags are free text.
