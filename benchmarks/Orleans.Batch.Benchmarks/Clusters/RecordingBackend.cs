@@ -34,14 +34,14 @@ internal sealed class RecordingBackend(ISiloBackend inner, Clock launchClock) : 
 
     public Task StopSilosAsync(IReadOnlyCollection<int> indexes, CancellationToken cancellationToken) => inner.StopSilosAsync(indexes, cancellationToken);
 
-    public async Task<TeardownOutcome> TerminateAllAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
+    public async Task<TeardownOutcome> TerminateAllAsync(TeardownRequest request, CancellationToken cancellationToken)
     {
         if (_teardownClock is { } clock)
         {
             TeardownTimeline.Mark("client stopped; silos asked to stop", clock.Elapsed);
         }
 
-        var outcome = await inner.TerminateAllAsync(gracePeriod, cancellationToken);
+        var outcome = await inner.TerminateAllAsync(request, cancellationToken);
         if (_teardownClock is { } after)
         {
             TeardownTimeline.Mark("backend saw every silo exit", after.Elapsed);

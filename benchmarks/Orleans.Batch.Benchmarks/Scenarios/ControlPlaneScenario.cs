@@ -137,7 +137,7 @@ internal static class ControlPlaneScenario
 
         // Tear down: one TerminateAllAsync, which waits (polling) until every silo job has ended.
         var teardownClock = Clock.StartNew();
-        var outcome = await backend.TerminateAllAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        var outcome = await backend.TerminateAllAsync(new TeardownRequest(TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10)), cancellationToken);
         var teardown = teardownClock.Elapsed;
         var afterTeardown = client.Snapshot();
         if (outcome.StoppedGracefully != silos)

@@ -49,15 +49,30 @@ public sealed class ClusterLaunchOptions
     /// <summary>How long silos get to stop gracefully at tear-down before they are forced. Default 10 s.</summary>
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long tear-down keeps trying to stop the silos' compute (TerminateJob retried with backoff, then confirmed
+    /// with DescribeJobs) before it gives up, marks the cluster abandoned and says how to clean it up. Default 10
+    /// minutes; a second Ctrl+C cuts it short.
+    /// </summary>
+    public TimeSpan TeardownTimeout { get; init; } = DefaultTeardownTimeout;
+
+    /// <summary>The default <see cref="TeardownTimeout"/>: 10 minutes.</summary>
+    public static readonly TimeSpan DefaultTeardownTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>The effective minimum.</summary>
     public int EffectiveMinSilos => MinSilos ?? MaxSilos;
 
     /// <summary>Checks the values; the messages name the command-line flags that set them.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(ClusterId))
+        if (Configuration.ClusterIdGrammar.Validate(ClusterId, nameof(ClusterId)) is { } error)
         {
-            throw new ArgumentException("The cluster id must not be empty.", nameof(ClusterId));
+            throw new ArgumentException(error, nameof(ClusterId));
+        }
+
+        if (TeardownTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TeardownTimeout), TeardownTimeout, "--teardown-timeout must be positive.");
         }
 
         if (MaxSilos is < 1 or > MaxSiloCount)

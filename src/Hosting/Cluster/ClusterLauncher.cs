@@ -59,6 +59,12 @@ public sealed partial class ClusterLauncher
     }
 
     /// <summary>
+    /// The report of the tear-down that a failed or cancelled <see cref="LaunchAsync"/> ran before it threw (for
+    /// example <see cref="ClusterTeardownReport.Abandoned"/>); null while no launch has failed.
+    /// </summary>
+    public ClusterTeardownReport? LastTeardown { get; private set; }
+
+    /// <summary>
     /// Launches the cluster and returns once at least the minimum number of silos is active and the client is
     /// connected. Throws <see cref="ClusterLaunchException"/> when too few silos become active, and
     /// <see cref="OperationCanceledException"/> when cancelled; in both cases after tearing everything down.
@@ -119,7 +125,7 @@ public sealed partial class ClusterLauncher
                 ClusterLaunchException launch => launch.Reason,
                 _ => $"the launch failed: {exception.Message}",
             };
-            await teardown.RunAsync(reason, forceTeardown).ConfigureAwait(false);
+            LastTeardown = await teardown.RunAsync(reason, forceTeardown).ConfigureAwait(false);
             throw;
         }
     }
@@ -127,9 +133,33 @@ public sealed partial class ClusterLauncher
     private async Task<ClusterLaunchSnapshot> WaitForSilosAsync(IReadOnlyList<LaunchedSilo> launched, long started, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.PollInterval, _time);
+        var failing = false;
         while (true)
         {
-            var snapshot = await ObserveAsync(launched, started, cancellationToken).ConfigureAwait(false);
+            ClusterLaunchSnapshot snapshot;
+            try
+            {
+                snapshot = await ObserveAsync(launched, started, cancellationToken).ConfigureAwait(false);
+                if (failing)
+                {
+                    failing = false;
+                    LogObserveRecovered(_logger);
+                }
+            }
+            catch (Exception exception) when (TransientFailure.IsTransient(exception) && _time.GetElapsedTime(started) < _options.LaunchTimeout)
+            {
+                // A passing outage of Batch or the table: keep waiting within --timeout, saying so once per outage.
+                if (!failing)
+                {
+                    failing = true;
+                    _observer.OnWarning($"Cannot read the silos' state ({exception.Message}); retrying until --timeout ({DurationText.Format(_options.LaunchTimeout)}) passes");
+                }
+
+                LogObserveFailed(_logger, exception);
+                await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             _observer.OnProgress(snapshot);
 
             if (snapshot.ActiveCount >= _options.MaxSilos)
@@ -251,6 +281,12 @@ public sealed partial class ClusterLauncher
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Launching {Count} silo(s) on the {Backend} backend for cluster {ClusterId} (membership: {Membership})")]
     private static partial void LogLaunching(ILogger logger, int count, string backend, string clusterId, string membership);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading the silos' state failed; retrying")]
+    private static partial void LogObserveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reading the silos' state works again")]
+    private static partial void LogObserveRecovered(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster ready: {Count} silo(s) active and the client connected after {Seconds:0.0} s")]
     private static partial void LogReady(ILogger logger, int count, double seconds);

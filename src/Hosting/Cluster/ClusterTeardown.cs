@@ -63,7 +63,7 @@ internal sealed partial class ClusterTeardown(
         TeardownOutcome? outcome = null;
         try
         {
-            outcome = await backend.TerminateAllAsync(options.ShutdownGracePeriod, force).ConfigureAwait(false);
+            outcome = await backend.TerminateAllAsync(new TeardownRequest(options.ShutdownGracePeriod, options.TeardownTimeout, observer.OnWarning), force).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -72,6 +72,26 @@ internal sealed partial class ClusterTeardown(
         }
 
         await clientStopped.ConfigureAwait(false);
+
+        // The lease and the rows go only once the compute is confirmed gone: while silos may still run, the lease
+        // is what tells list and cleanup (and the silos themselves) that this cluster needs releasing.
+        var confirmed = outcome is { Confirmed: true };
+        if (!confirmed)
+        {
+            if (outcome is not null)
+            {
+                errors.Add($"stopping the silos did not finish: {outcome.Description}");
+            }
+
+            await AbandonLeaseAsync(errors).ConfigureAwait(false);
+            var abandoned = new ClusterTeardownReport(outcome, false, timeProvider.GetElapsedTime(started), errors)
+            {
+                Abandoned = true,
+                StillRunning = outcome?.StillRunning ?? [],
+            };
+            observer.OnTeardownCompleted(abandoned);
+            return abandoned;
+        }
 
         if (LeaseRenewer is { } renewer)
         {
@@ -101,6 +121,35 @@ internal sealed partial class ClusterTeardown(
         var report = new ClusterTeardownReport(outcome, deleted, timeProvider.GetElapsedTime(started), errors);
         observer.OnTeardownCompleted(report);
         return report;
+    }
+
+    private async Task AbandonLeaseAsync(List<string> errors)
+    {
+        if (!MembershipPrepared)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(MembershipDeleteTimeout);
+            if (LeaseRenewer is { } renewer)
+            {
+                await renewer.AbandonAsync(timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await membership.Leases.WriteAsync(
+                    options.ClusterId,
+                    new Orleans.Batch.Hosting.Membership.Lease.ManagerLease(long.MaxValue, timeProvider.GetUtcNow(), TimeSpan.Zero, Environment.MachineName) { Abandoned = true },
+                    timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            errors.Add($"marking the cluster abandoned ({membership.Description}) failed: {exception.Message}");
+            LogStepFailed(logger, "mark the cluster abandoned", exception);
+        }
     }
 
     private async Task StopClientAsync(CancellationToken force)

@@ -13,6 +13,15 @@ public sealed record ClusterTeardownReport(
     TimeSpan Elapsed,
     IReadOnlyList<string> Errors)
 {
+    /// <summary>
+    /// True when tear-down gave up with compute possibly still running: the lease was marked abandoned and the rows
+    /// kept, so <c>list</c> shows the cluster as orphaned and <c>cleanup</c> releases it at once.
+    /// </summary>
+    public bool Abandoned { get; init; }
+
+    /// <summary>What may still run when <see cref="Abandoned"/> (job ids, process ids).</summary>
+    public IReadOnlyList<string> StillRunning { get; init; } = [];
+
     /// <summary>True when every step succeeded.</summary>
     public bool Succeeded => Errors.Count == 0;
 }

@@ -18,6 +18,7 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly string _holder;
     private long _renewals;
+    private int _disposed;
     private Task? _loop;
 
     public ManagerLeaseRenewer(IManagerLeaseStore store, string clusterId, TimeSpan timeout, IClusterLaunchObserver observer, TimeProvider time, ILogger logger)
@@ -41,6 +42,11 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -50,8 +56,20 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private Task RenewAsync(CancellationToken cancellationToken) =>
-        _store.WriteAsync(_clusterId, new ManagerLease(Interlocked.Increment(ref _renewals), _time.GetUtcNow(), _timeout, _holder), cancellationToken);
+    /// <summary>
+    /// Stops renewing and marks the lease abandoned: tear-down gave up, so silos must stop at once and
+    /// <c>cleanup</c> may act without waiting for the lease to expire.
+    /// </summary>
+    public async Task AbandonAsync(CancellationToken cancellationToken)
+    {
+        await DisposeAsync().ConfigureAwait(false);
+        await _store.WriteAsync(_clusterId, NewLease() with { Abandoned = true }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task RenewAsync(CancellationToken cancellationToken) => _store.WriteAsync(_clusterId, NewLease(), cancellationToken);
+
+    private ManagerLease NewLease() =>
+        ManagerProcessIdentity.Stamp(new ManagerLease(Interlocked.Increment(ref _renewals), _time.GetUtcNow(), _timeout, _holder));
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -17,6 +17,11 @@ internal sealed class ClusterIdentityValidator : IValidateOptions<ClusterOptions
                 $"{OrleansBatchConfiguration.ClusterIdKey} is required (environment variable {OrleansBatchConfiguration.ToEnvironmentVariable(OrleansBatchConfiguration.ClusterIdKey)}); the manager sets it to its job id.");
         }
 
+        if (ClusterIdGrammar.Validate(options.ClusterId, OrleansBatchConfiguration.ToEnvironmentVariable(OrleansBatchConfiguration.ClusterIdKey)) is { } error)
+        {
+            return ValidateOptionsResult.Fail(error);
+        }
+
         if (string.IsNullOrWhiteSpace(options.ServiceId))
         {
             return ValidateOptionsResult.Fail(

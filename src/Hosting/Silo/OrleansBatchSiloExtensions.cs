@@ -33,6 +33,10 @@ public static class OrleansBatchSiloExtensions
         var configuration = builder.Configuration;
         var services = builder.Services;
 
+        // Name, address and ports are read below, before the host exists: check every setting first, so a bad one is
+        // one line naming it rather than an exception from inside the host.
+        SiloSettingsCheck.ThrowIfInvalid(configuration);
+
         services.AddOptions<SiloHostingOptions>().Bind(configuration.GetSection(SiloHostingOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SiloHostingOptions>, SiloHostingOptionsValidator>();
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterIdentityValidator>();
@@ -124,7 +128,7 @@ public static class OrleansBatchSiloExtensions
             : throw new OptionsValidationException(
                 OrleansBatchConfiguration.MembershipKey,
                 typeof(MembershipKind),
-                [$"{OrleansBatchConfiguration.MembershipKey} must be Local or DynamoDB, got '{value}'."]);
+                [$"{OrleansBatchConfiguration.MembershipKey} must be Local or DynamoDB, got {InputText.Quote(value)}."]);
     }
 
     private static (int SiloPort, int GatewayPort) ChoosePorts(SiloHostingOptions hosting, IPAddress listenAddress)

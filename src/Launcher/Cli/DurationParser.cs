@@ -2,33 +2,60 @@ using System.Globalization;
 
 namespace Orleans.Batch.Launcher.Cli;
 
-/// <summary>Parses durations such as <c>90</c> (seconds), <c>90s</c>, <c>5m</c>, <c>1h30m</c> or <c>00:05:00</c>.</summary>
+/// <summary>
+/// Parses durations such as <c>90</c> (seconds), <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>2d</c> or <c>00:05:00</c>,
+/// from 1 ms up to <see cref="Maximum"/>.
+/// </summary>
 internal static class DurationParser
 {
-    /// <summary>Parses <paramref name="text"/> as a positive duration.</summary>
+    /// <summary>The longest duration any flag takes: 30 days (well past any Batch job a cluster would run).</summary>
+    public static readonly TimeSpan Maximum = TimeSpan.FromDays(30);
+
+    /// <summary>How the maximum is written in messages.</summary>
+    public const string MaximumText = "30d";
+
+    /// <summary>Parses <paramref name="text"/> as a positive duration of at most <see cref="Maximum"/>.</summary>
     public static bool TryParse(string text, out TimeSpan duration)
     {
         duration = default;
         text = text.Trim();
-        if (text.Length == 0)
+        if (text.Length == 0 || text.Length > 64)
         {
             return false;
         }
 
-        if (double.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
+        double seconds;
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
         {
-            duration = TimeSpan.FromSeconds(seconds);
-            return seconds > 0 && double.IsFinite(seconds);
+            seconds = plain;
+        }
+        else if (text.Contains(':', StringComparison.Ordinal))
+        {
+            if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span))
+            {
+                return false;
+            }
+
+            seconds = span.TotalSeconds;
+        }
+        else if (!TryParseUnits(text, out seconds))
+        {
+            return false;
         }
 
-        if (text.Contains(':', StringComparison.Ordinal))
+        // Compare as seconds before building a TimeSpan: a huge value must be refused, not overflow.
+        if (!double.IsFinite(seconds) || seconds < 0.001 || seconds > Maximum.TotalSeconds)
         {
-            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration) && duration > TimeSpan.Zero;
+            return false;
         }
 
-        var total = TimeSpan.Zero;
-        var number = 0;
-        var sawUnit = false;
+        duration = TimeSpan.FromMilliseconds(Math.Round(seconds * 1000));
+        return true;
+    }
+
+    private static bool TryParseUnits(string text, out double seconds)
+    {
+        seconds = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var start = i;
@@ -37,38 +64,31 @@ internal static class DurationParser
                 i++;
             }
 
-            if (start == i || i == text.Length)
-            {
-                return false;
-            }
-
-            if (!double.TryParse(text.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+            if (start == i || i == text.Length
+                || !double.TryParse(text.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
             {
                 return false;
             }
 
             var unitLength = text.AsSpan(i).StartsWith("ms", StringComparison.OrdinalIgnoreCase) ? 2 : 1;
-            var unit = text.Substring(i, unitLength).ToLowerInvariant();
-            total += unit switch
+            var factor = char.ToLowerInvariant(text[i]) switch
             {
-                "ms" => TimeSpan.FromMilliseconds(value),
-                "s" => TimeSpan.FromSeconds(value),
-                "m" => TimeSpan.FromMinutes(value),
-                "h" => TimeSpan.FromHours(value),
-                "d" => TimeSpan.FromDays(value),
-                _ => TimeSpan.MinValue,
+                'm' when unitLength == 2 => 0.001,
+                's' => 1,
+                'm' => 60,
+                'h' => 3600,
+                'd' => 86400,
+                _ => double.NaN,
             };
-            if (total < TimeSpan.Zero)
+            if (double.IsNaN(factor))
             {
                 return false;
             }
 
+            seconds += value * factor;
             i += unitLength - 1;
-            number++;
-            sawUnit = true;
         }
 
-        duration = total;
-        return sawUnit && number > 0 && total > TimeSpan.Zero;
+        return true;
     }
 }

@@ -12,6 +12,12 @@ internal static class ExitCodes
     /// <summary>Bad command-line input; nothing was started.</summary>
     public const int Usage = 2;
 
+    /// <summary>
+    /// Tear-down gave up while silos may still run: the cluster is marked abandoned and the message names the
+    /// <c>cleanup</c> command that releases it.
+    /// </summary>
+    public const int TeardownIncomplete = 3;
+
     /// <summary>Stopped by SIGINT (Ctrl+C), after tear-down.</summary>
     public const int Interrupted = 130;
 

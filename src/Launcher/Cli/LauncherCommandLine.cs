@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
+using Orleans.Batch.Hosting.AwsBatch;
 using Orleans.Batch.Hosting.Cluster.Backends.Local;
+using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Launcher.Manager;
 using Orleans.Batch.Launcher.Workloads;
 
@@ -120,10 +122,21 @@ internal static class LauncherCommandLine
         Validators = { r => ValidateUrl(r, "--dynamodb-endpoint") },
     };
 
-    public static readonly Option<bool?> CreateTable = new("--create-table")
+    // A string, not a bool: System.CommandLine leaves a token that is not a bool unconsumed ("unexpected argument"),
+    // and the message must name this flag.
+    public static readonly Option<string?> CreateTable = new("--create-table")
     {
         Description = "Create the DynamoDB membership table if it is missing: true or false (default: true for a loopback --dynamodb-endpoint, else false; production tables come from deploy/).",
+        HelpName = "true|false",
         Arity = ArgumentArity.ZeroOrOne,
+        Validators = { ValidateCreateTable },
+    };
+
+    public static readonly Option<TimeSpan?> TeardownTimeout = new("--teardown-timeout")
+    {
+        Description = "How long tear-down keeps trying to stop the silos (TerminateJob retried, then confirmed) before it gives up, marks the cluster for cleanup and exits 3 (default 10m; a second Ctrl+C cuts it short).",
+        HelpName = "DURATION",
+        CustomParser = r => ParseDuration(r, "--teardown-timeout"),
     };
 
     public static readonly Option<TimeSpan?> OrphanTimeout = new("--orphan-timeout")
@@ -167,8 +180,9 @@ internal static class LauncherCommandLine
 
     public static readonly Option<string?> ClusterId = new("--cluster-id")
     {
-        Description = "The Orleans ClusterId (default: the manager's AWS_BATCH_JOB_ID, else a new unique id).",
+        Description = $"The Orleans ClusterId: {ClusterIdGrammar.Description} (default: the manager's AWS_BATCH_JOB_ID, else a new unique id).",
         HelpName = "ID",
+        Validators = { r => ValidateClusterId(r, "--cluster-id") },
     };
 
     static LauncherCommandLine()
@@ -177,7 +191,7 @@ internal static class LauncherCommandLine
         {
             if (result.GetValueOrDefault<int?>() is < 1)
             {
-                result.AddError($"--min-silos must be at least 1, got '{(result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty)}'");
+                result.AddError($"--min-silos must be at least 1, got {InputText.Quote(result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty)}");
             }
         });
         Workload.AcceptOnlyFromAmong([.. WorkloadCatalog.Names]);
@@ -194,7 +208,7 @@ internal static class LauncherCommandLine
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
             Silos, MinSilos, Timeout, Backend, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
-            Table, DynamoDBEndpoint, CreateTable, OrphanTimeout, Workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
+            Table, DynamoDBEndpoint, CreateTable, OrphanTimeout, TeardownTimeout, Workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(ValidateManager);
         root.SetAction((parse, cancellationToken) => runManager(ToSettings(parse), cancellationToken));
@@ -239,7 +253,7 @@ internal static class LauncherCommandLine
         var min = parse.GetValue(MinSilos) ?? silos.Min;
         var queue = parse.GetValue(Queue);
         var backend = parse.GetValue(Backend)
-            ?? (queue is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_BATCH_JOB_ID")) ? AwsBatchBackend : LocalProcessBackend.BackendName);
+            ?? (queue is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BatchJobEnvironment.JobIdVariable)) ? AwsBatchBackend : LocalProcessBackend.BackendName);
         return new ManagerSettings
         {
             MinSilos = min,
@@ -263,8 +277,9 @@ internal static class LauncherCommandLine
             BatchEndpoint = parse.GetValue(BatchEndpoint),
             Table = parse.GetValue(Table),
             DynamoDBEndpoint = parse.GetValue(DynamoDBEndpoint),
-            CreateTable = parse.GetValue(CreateTable),
+            CreateTable = ToCreateTable(parse),
             OrphanTimeout = parse.GetValue(OrphanTimeout) ?? Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout,
+            TeardownTimeout = parse.GetValue(TeardownTimeout) ?? Orleans.Batch.Hosting.Cluster.ClusterLaunchOptions.DefaultTeardownTimeout,
         };
     }
 
@@ -272,6 +287,8 @@ internal static class LauncherCommandLine
     {
         ValidateWorkloadOptions(result);
         ValidateAwsBatch(result);
+        ValidateOwnJobId(result);
+        ValidateLocalLimit(result);
         if (result.GetResult(Silos) is null && result.GetResult(MinSilos) is null)
         {
             return;
@@ -303,7 +320,7 @@ internal static class LauncherCommandLine
 
     private static void ValidateAwsBatch(CommandResult result)
     {
-        var insideBatch = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_BATCH_JOB_ID"));
+        var insideBatch = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BatchJobEnvironment.JobIdVariable));
         var queue = TryGet(result, Queue);
         var backend = TryGet(result, Backend) ?? (queue is not null || insideBatch ? AwsBatchBackend : LocalProcessBackend.BackendName);
         if (backend != AwsBatchBackend)
@@ -330,6 +347,54 @@ internal static class LauncherCommandLine
             result.AddError("--definition is required with --backend aws-batch (outside an AWS Batch job it cannot be inferred)");
         }
     }
+
+    private static void ValidateOwnJobId(CommandResult result)
+    {
+        // The manager's own job id becomes the cluster id unless --cluster-id says otherwise: check it where it enters.
+        var ownJobId = Environment.GetEnvironmentVariable(BatchJobEnvironment.JobIdVariable);
+        if (result.GetResult(ClusterId) is null && !string.IsNullOrEmpty(ownJobId) && ClusterIdGrammar.Validate(ownJobId, BatchJobEnvironment.JobIdVariable) is { } error)
+        {
+            result.AddError($"{error}; pass --cluster-id to choose the cluster id");
+        }
+    }
+
+    private static void ValidateLocalLimit(CommandResult result)
+    {
+        var insideBatch = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BatchJobEnvironment.JobIdVariable));
+        var backend = TryGet(result, Backend) ?? (TryGet(result, Queue) is not null || insideBatch ? AwsBatchBackend : LocalProcessBackend.BackendName);
+        if (backend != LocalProcessBackend.BackendName || result.GetResult(Silos) is null)
+        {
+            return;
+        }
+
+        var limit = LocalSiloLimit.ForThisMachine;
+        if (TryGet(result, Silos) is { Max: var max } && max > limit)
+        {
+            result.AddError($"--silos {max} is more than the local backend runs on this machine: at most {limit} ({LocalSiloLimit.Explain()}); use --backend aws-batch for more");
+        }
+    }
+
+    internal static void ValidateClusterId(OptionResult result, string flag)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (ClusterIdGrammar.Validate(text, flag) is { } error)
+        {
+            result.AddError(error);
+        }
+    }
+
+    private static void ValidateCreateTable(OptionResult result)
+    {
+        if (result.Tokens.Count > 0 && !bool.TryParse(result.Tokens[0].Value, out _))
+        {
+            result.AddError($"--create-table must be true or false, got {InputText.Quote(result.Tokens[0].Value)}");
+        }
+    }
+
+    private static bool? ToCreateTable(ParseResult parse) =>
+        parse.GetResult(CreateTable) is not { } result ? null
+        : result.Tokens.Count == 0 ? true
+        : bool.Parse(result.Tokens[0].Value);
 
     internal static T? TryGet<T>(CommandResult result, Option<T> option)
     {
@@ -361,7 +426,7 @@ internal static class LauncherCommandLine
         {
             if (!pair.Contains('=', StringComparison.Ordinal) || pair.StartsWith('='))
             {
-                result.AddError($"--workload-option must be KEY=VALUE, got '{pair}'");
+                result.AddError($"--workload-option must be KEY=VALUE, got {InputText.Quote(pair)}");
                 return;
             }
         }
@@ -411,7 +476,7 @@ internal static class LauncherCommandLine
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
         if (!DurationParser.TryParse(text, out var duration))
         {
-            result.AddError($"{flag} must be a positive duration such as 90, 90s, 5m or 1h, got '{text}'");
+            result.AddError($"{flag} must be a positive duration such as 90, 90s, 5m or 1h, at most {DurationParser.MaximumText}, got {InputText.Quote(text)}");
             return null;
         }
 
@@ -422,7 +487,7 @@ internal static class LauncherCommandLine
     {
         if (TryGet<TimeSpan?>(result) is { } runtime && runtime < TimeSpan.FromSeconds(60))
         {
-            result.AddError($"--max-runtime must be at least 60s (the AWS Batch minimum job timeout), got '{result.Tokens[0].Value}'");
+            result.AddError($"--max-runtime must be at least 60s (the AWS Batch minimum job timeout), got {InputText.Quote(result.Tokens[0].Value)}");
         }
     }
 
@@ -430,7 +495,7 @@ internal static class LauncherCommandLine
     {
         if (TryGet<TimeSpan?>(result) is { } timeout && timeout < TimeSpan.FromSeconds(5))
         {
-            result.AddError($"--orphan-timeout must be at least 5s, got '{result.Tokens[0].Value}'");
+            result.AddError($"--orphan-timeout must be at least 5s, got {InputText.Quote(result.Tokens[0].Value)}");
         }
     }
 
@@ -438,7 +503,7 @@ internal static class LauncherCommandLine
     {
         if (TryGet<string?>(result) is { } region && !Orleans.Batch.Hosting.AwsBatch.AwsBatchEndpoint.IsValidRegionName(region))
         {
-            result.AddError($"--region must be an AWS region name such as us-east-1, got '{region}'");
+            result.AddError($"--region must be an AWS region name such as us-east-1, got {InputText.Quote(region)}");
         }
     }
 
@@ -447,7 +512,7 @@ internal static class LauncherCommandLine
         if (TryGet<string?>(result) is { } text
             && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
         {
-            result.AddError($"{flag} must be an http:// or https:// URL, got '{text}'");
+            result.AddError($"{flag} must be an http:// or https:// URL, got {InputText.Quote(text)}");
         }
     }
 
@@ -456,7 +521,7 @@ internal static class LauncherCommandLine
         if (TryGet<string?>(result) is { } name
             && (name.Length is 0 or > 64 || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
         {
-            result.AddError($"--name must be 1-64 letters, digits, hyphens or underscores starting with a letter or digit, got '{name}'");
+            result.AddError($"--name must be 1-64 letters, digits, hyphens or underscores starting with a letter or digit, got {InputText.Quote(name)}");
         }
     }
 
@@ -465,7 +530,7 @@ internal static class LauncherCommandLine
         if (TryGet<string?>(result) is { } name
             && (name.Length is < 3 or > 255 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
-            result.AddError($"--table must be a DynamoDB table name (3-255 letters, digits, '_', '-', '.'), got '{name}'");
+            result.AddError($"--table must be a DynamoDB table name (3-255 letters, digits, '_', '-', '.'), got {InputText.Quote(name)}");
         }
     }
 
@@ -474,7 +539,7 @@ internal static class LauncherCommandLine
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
         if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0)
         {
-            result.AddError($"{flag} must be a positive number, got '{text}'");
+            result.AddError($"{flag} must be a positive number, got {InputText.Quote(text)}");
         }
     }
 

@@ -15,14 +15,14 @@ internal readonly record struct SiloCount(int Min, int Max)
         var parts = text.Split(':');
         if (parts.Length > 2 || !TryParseCount(parts[0], out var first, out error))
         {
-            error = parts.Length > 2 ? $"--silos must be N or MIN:MAX, got '{text}'" : $"--silos must be a whole number N or a range MIN:MAX, got '{text}'";
+            error = parts.Length > 2 ? $"--silos must be N or MIN:MAX, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(text)}" : $"--silos must be a whole number N or a range MIN:MAX, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(text)}";
             return false;
         }
 
         var second = first;
         if (parts.Length == 2 && !TryParseCount(parts[1], out second, out error))
         {
-            error = $"--silos must be a whole number N or a range MIN:MAX, got '{text}'";
+            error = $"--silos must be a whole number N or a range MIN:MAX, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(text)}";
             return false;
         }
 
@@ -30,20 +30,20 @@ internal readonly record struct SiloCount(int Min, int Max)
         {
             if (count < 1)
             {
-                error = $"--silos must be at least 1, got '{text}'";
+                error = $"--silos must be at least 1, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(text)}";
                 return false;
             }
 
             if (count > ClusterLaunchOptions.MaxSiloCount)
             {
-                error = $"--silos must be at most {ClusterLaunchOptions.MaxSiloCount} (the AWS Batch array size limit), got '{text}'";
+                error = $"--silos must be at most {ClusterLaunchOptions.MaxSiloCount} (the AWS Batch array size limit), got {Orleans.Batch.Hosting.Configuration.InputText.Quote(text)}";
                 return false;
             }
         }
 
         if (first > second)
         {
-            error = $"--silos MIN:MAX needs MIN <= MAX, got '{text}'";
+            error = $"--silos MIN:MAX needs MIN <= MAX, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(text)}";
             return false;
         }
 

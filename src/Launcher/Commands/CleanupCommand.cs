@@ -18,22 +18,34 @@ internal static class CleanupCommand
         {
             Description = "Print what would be done, and do nothing.",
         };
+        var clusterId = new Option<string?>("--cluster-id")
+        {
+            Description = "Only this cluster (still only if it is orphaned), e.g. the one a manager whose tear-down gave up names.",
+            HelpName = "ID",
+            Validators = { r => LauncherCommandLine.ValidateClusterId(r, "--cluster-id") },
+        };
         var command = new Command(
             "cleanup",
             "Release the clusters whose manager is gone: for each cluster whose lease expired (or that has no lease and no sign of life for 10 minutes), terminate its Batch jobs in --queue (only jobs tagged orleans-batch:tool and with that cluster's id) and delete its membership partition. Live clusters, untagged jobs and other tables are never touched.");
         store.AddTo(command);
         command.Add(dryRun);
-        command.SetAction((parse, cancellationToken) => RunAsync(store.ToSettings(parse), parse.GetValue(dryRun), cancellationToken));
+        command.Add(clusterId);
+        command.SetAction((parse, cancellationToken) => RunAsync(store.ToSettings(parse), parse.GetValue(dryRun), parse.GetValue(clusterId), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(ClusterStoreSettings settings, bool dryRun, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ClusterStoreSettings settings, bool dryRun, string? onlyClusterId, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         try
         {
             using var session = ClusterStoreSession.Open(settings, time);
             var clusters = await session.Inventory.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (onlyClusterId is not null)
+            {
+                clusters = [.. clusters.Where(c => c.ClusterId == onlyClusterId)];
+            }
+
             var cleanup = new ClusterCleanup(session.Catalog, session.Batch, time);
             var actions = await cleanup.RunAsync(
                 clusters,

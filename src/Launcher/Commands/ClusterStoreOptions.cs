@@ -98,7 +98,7 @@ internal sealed class ClusterStoreOptions
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
         if (string.IsNullOrWhiteSpace(text) || text.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
-            result.AddError($"--local-dir must be a directory path, got '{text}'");
+            result.AddError($"--local-dir must be a directory path, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(text)}");
         }
     }
 
@@ -109,7 +109,7 @@ internal sealed class ClusterStoreOptions
             && !(name.StartsWith("arn:", StringComparison.Ordinal) && !name.Any(char.IsWhiteSpace))
             && (name.Length is 0 or > 128 || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
         {
-            result.AddError($"--queue must be a job queue name (1-128 letters, digits, hyphens, underscores) or ARN, got '{name}'");
+            result.AddError($"--queue must be a job queue name (1-128 letters, digits, hyphens, underscores) or ARN, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(name)}");
         }
     }
 }

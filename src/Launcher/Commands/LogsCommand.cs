@@ -1,3 +1,5 @@
+using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.LocalState;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -57,6 +59,14 @@ internal static class LogsCommand
         {
             if (result.GetResult(siloIndex) is { Tokens.Count: > 0 })
             {
+                // A local cluster id becomes a path: it must follow the cluster id grammar.
+                if (result.GetResult(target) is { Tokens.Count: > 0 } targetResult
+                    && ClusterIdGrammar.Validate(targetResult.Tokens[0].Value, "cluster-id") is { } idError)
+                {
+                    result.AddError(idError);
+                    return;
+                }
+
                 foreach (var option in new Option[] { region, batchEndpoint, logsEndpoint })
                 {
                     if (result.GetResult(option) is not null)
@@ -132,7 +142,7 @@ internal static class LogsCommand
 
     private static async Task<int> PrintLocalAsync(string clusterId, int index, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(ClusterEnvironment.LocalRunDirectoryOf(clusterId), "logs", $"silo-{index.ToString(CultureInfo.InvariantCulture)}.log");
+        var path = Path.Combine(LocalRunDirectory.Of(clusterId).LogDirectory, $"silo-{index.ToString(CultureInfo.InvariantCulture)}.log");
         try
         {
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -161,7 +171,7 @@ internal static class LogsCommand
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
         if (text.Length is 0 or > 256 || !char.IsAsciiLetterOrDigit(text[0]) || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':' or '#' or '.'))
         {
-            result.AddError($"job-id must be an AWS Batch job id such as 0123abcd-...-89ef or 0123abcd-...-89ef:3 (or a local cluster id), got '{text}'");
+            result.AddError($"job-id must be an AWS Batch job id such as 0123abcd-...-89ef or 0123abcd-...-89ef:3 (or a local cluster id), got {Orleans.Batch.Hosting.Configuration.InputText.Quote(text)}");
         }
     }
 
@@ -177,7 +187,7 @@ internal static class LogsCommand
             return index;
         }
 
-        result.AddError($"silo-index must be a whole number from 0, got '{result.Tokens[0].Value}'");
+        result.AddError($"silo-index must be a whole number from 0, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(result.Tokens[0].Value)}");
         return null;
     }
 }

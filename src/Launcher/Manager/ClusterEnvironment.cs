@@ -7,6 +7,7 @@ using Orleans.Batch.Hosting.Cluster.Backends;
 using Orleans.Batch.Hosting.Cluster.Backends.AwsBatch;
 using Orleans.Batch.Hosting.Cluster.Backends.Local;
 using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.LocalState;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Launcher.Cli;
@@ -34,7 +35,7 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
     public required ClusterLaunchOptions LaunchOptions { get; init; }
 
     /// <summary>Where local silo logs are kept (local backend only).</summary>
-    public string? LocalRunDirectory { get; init; }
+    public LocalRunDirectory? LocalRun { get; init; }
 
     /// <summary>A line describing where the silos run, for the console.</summary>
     public required string Description { get; init; }
@@ -42,8 +43,8 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
     /// <summary>For AWS Batch silos: the <c>logs &lt;job-id&gt;</c> command that prints a silo job's log.</summary>
     public Func<string, string>? LogsCommandFor { get; init; }
 
-    /// <summary>Where a local cluster keeps its silo logs (under <c>logs/</c>).</summary>
-    public static string LocalRunDirectoryOf(string clusterId) => Path.Combine(Path.GetTempPath(), "orleans-batch", clusterId);
+    /// <summary>The <c>cleanup</c> command that releases this cluster if tear-down gives up.</summary>
+    public required string CleanupCommand { get; init; }
 
     public static async Task<ClusterEnvironment> CreateAsync(ManagerSettings settings, ConsoleClusterObserver observer, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -67,14 +68,14 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
 
     private static ClusterEnvironment CreateLocal(ManagerSettings settings, string clusterId, ConsoleClusterObserver observer, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        var runDirectory = LocalRunDirectoryOf(clusterId);
+        var run = LocalRunDirectory.Create(clusterId);
         var (fileName, arguments) = LauncherExecutable.Current();
         var backend = new LocalProcessBackend(
             new LocalProcessBackendOptions
             {
                 FileName = fileName,
                 Arguments = [.. arguments, "silo"],
-                LogDirectory = Path.Combine(runDirectory, "logs"),
+                LogDirectory = run.LogDirectory,
                 OnOutput = observer.OnSiloOutput,
                 ForwardLevel = settings.SiloLogLevel,
             },
@@ -87,8 +88,9 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
             Backend = backend,
             Membership = membership,
             LaunchOptions = CreateLaunchOptions(settings, clusterId, settings.LaunchTimeout ?? LocalLaunchTimeout, settings.UsesDynamoDB ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1)),
-            LocalRunDirectory = runDirectory,
-            Description = $"on the local backend (cluster {clusterId}; membership: {membership.Description}; silo logs in {Path.Combine(runDirectory, "logs")})",
+            LocalRun = run,
+            Description = $"on the local backend (cluster {clusterId}; membership: {membership.Description}; silo logs in {run.LogDirectory})",
+            CleanupCommand = Commands.CleanupCommandLine.For(clusterId, settings, region: settings.Region),
         };
     }
 
@@ -156,6 +158,7 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
                 LaunchOptions = CreateLaunchOptions(settings, clusterId, settings.LaunchTimeout ?? BatchLaunchTimeout, poll, poll * 5),
                 Description = $"on AWS Batch ({endpoint.ServiceUri.Authority}, queue {queue}, definition {definition}; cluster {clusterId}; membership: {membership.Description})",
                 LogsCommandFor = jobId => Commands.LogsCommandLine.For(jobId, endpoint.SigningRegion, settings.BatchEndpoint),
+                CleanupCommand = Commands.CleanupCommandLine.For(clusterId, settings with { Queue = queue }, region: settings.Region ?? endpoint.SigningRegion),
             };
             environmentResult._owned.Add(client);
             return environmentResult;
@@ -176,6 +179,7 @@ internal sealed class ClusterEnvironment : IAsyncDisposable
         PollInterval = poll,
         MonitorInterval = monitor,
         OrphanTimeout = settings.OrphanTimeout,
+        TeardownTimeout = settings.TeardownTimeout,
     };
 
     private static DynamoDBMembershipOptions DynamoDBOptions(ManagerSettings settings, string? region) => new()

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Cluster;
 using Orleans.Batch.Hosting.Cluster.Backends;
 using Orleans.Batch.Hosting.Cluster.Backends.Local;
+using Orleans.Batch.Hosting.LocalState;
 using Orleans.Batch.Launcher.Cli;
 using Orleans.Batch.Launcher.Workloads;
 using Spectre.Console;
@@ -38,6 +39,12 @@ internal static class ManagerRunner
         {
             return signals.ExitCode ?? ExitCodes.Interrupted;
         }
+        catch (LocalStateException exception)
+        {
+            // Where local state would go is wrong (TMPDIR, a directory that is not ours): nothing was started.
+            observer.Error(exception.Message);
+            return ExitCodes.Usage;
+        }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             observer.Error(ErrorMessages.Describe(exception));
@@ -57,33 +64,39 @@ internal static class ManagerRunner
             }
             catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
             {
-                return signals.ExitCode ?? ExitCodes.Interrupted;
+                return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, environment) : signals.ExitCode ?? ExitCodes.Interrupted;
             }
             catch (ClusterLaunchException exception)
             {
                 observer.Error(exception.Message);
                 ShowFailedSiloLogs(observer, environment.Backend, exception.Snapshot);
                 ShowFailedSiloJobs(observer, environment.LogsCommandFor, exception.Snapshot);
-                return ExitCodes.Failure;
+                return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, environment) : ExitCodes.Failure;
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 // Already torn down by the launcher; say what went wrong in one line.
                 observer.Error(ErrorMessages.Describe(exception));
-                return ExitCodes.Failure;
+                return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, environment) : ExitCodes.Failure;
             }
 
             var context = new WorkloadContext(Console.Out, console, settings.WorkloadOptions);
             var exitCode = await RunWorkloadAsync(cluster, workload, context, settings, observer, signals).ConfigureAwait(false);
             var report = await cluster.ShutdownAsync(ReasonFor(exitCode, signals), signals.Forcing).ConfigureAwait(false);
+            if (report.Abandoned)
+            {
+                return GaveUp(observer, report, environment);
+            }
+
             if (!report.Succeeded && exitCode == ExitCodes.Success)
             {
                 exitCode = ExitCodes.Failure;
             }
 
-            if (exitCode == ExitCodes.Success && environment.LocalRunDirectory is { } runDirectory)
+            // Only the run directory this run made (its marker says so), and only when nothing needs its logs.
+            if (exitCode == ExitCodes.Success)
             {
-                TryDelete(runDirectory);
+                environment.LocalRun?.DeleteIfOwned();
             }
 
             return exitCode;
@@ -125,6 +138,18 @@ internal static class ManagerRunner
             observer.Error($"the {workload.Name} workload failed: {exception.Message}");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>Tear-down gave up: say what may still run and the exact command that releases it.</summary>
+    private static int GaveUp(ConsoleClusterObserver observer, ClusterTeardownReport report, ClusterEnvironment environment)
+    {
+        var left = report.StillRunning;
+        observer.Error(left.Count == 0
+            ? "tear-down gave up before the silos were confirmed stopped; they may still run"
+            : $"tear-down gave up with {left.Count} silo(s) possibly still running: {string.Join(", ", left.Take(10))}{(left.Count > 10 ? $" and {left.Count - 10} more" : string.Empty)}");
+        observer.Info("The cluster is marked abandoned: its silos stop themselves, 'list' shows it as orphaned, and this releases it now:");
+        observer.Info($"  {environment.CleanupCommand}");
+        return ExitCodes.TeardownIncomplete;
     }
 
     private static int DegradedExit(BatchCluster cluster, ConsoleClusterObserver observer)
@@ -204,20 +229,9 @@ internal static class ManagerRunner
     {
         ConfigureManagerLogging(logging, verbose: false);
         logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error);
-    }
 
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        // A membership store outage is one warning line from our gateway list (which keeps the last list it read).
+        logging.AddFilter("Orleans.Batch.Hosting.Membership", verbose ? LogLevel.Information : LogLevel.Warning);
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";

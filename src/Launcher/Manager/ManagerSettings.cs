@@ -52,6 +52,8 @@ internal sealed record ManagerSettings
 
     public TimeSpan? OrphanTimeout { get; init; } = Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout;
 
+    public TimeSpan TeardownTimeout { get; init; } = Orleans.Batch.Hosting.Cluster.ClusterLaunchOptions.DefaultTeardownTimeout;
+
     /// <summary>True when membership is kept in DynamoDB (always on AWS Batch; locally when asked).</summary>
     public bool UsesDynamoDB => Backend != "local" || Table is not null || DynamoDBEndpoint is not null;
 }

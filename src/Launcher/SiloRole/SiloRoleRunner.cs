@@ -28,7 +28,8 @@ internal static class SiloRoleRunner
         }
         catch (OptionsValidationException exception)
         {
-            await ReportAsync(string.Join(" ", exception.Failures), exception).ConfigureAwait(false);
+            // Bad settings: one line naming the first of them, as the manager answers bad flags.
+            await Console.Error.WriteLineAsync($"error: {exception.Failures.First()}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)

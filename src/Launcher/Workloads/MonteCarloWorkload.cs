@@ -34,7 +34,7 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
         context.GetInt64("seed", 1);
         foreach (var key in options.Keys.Except(["samples", "chunks", "seed"]))
         {
-            throw new WorkloadOptionException($"--workload-option {key} is not an option of the {Name} workload (samples, chunks, seed)");
+            throw new WorkloadOptionException($"--workload-option {Orleans.Batch.Hosting.Configuration.InputText.Quote(key)} is not an option of the {Name} workload (samples, chunks, seed)");
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed record WorkloadContext(TextWriter Output, IAnsiConsole Console, 
             return (long)value;
         }
 
-        throw new WorkloadOptionException($"--workload-option {key} must be a positive whole number, got '{Options[key]}'");
+        throw new WorkloadOptionException($"--workload-option {key} must be a positive whole number, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(Options[key])}");
     }
 }
 

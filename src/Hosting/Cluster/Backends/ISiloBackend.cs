@@ -20,8 +20,13 @@ public interface ISiloBackend : IAsyncDisposable
 
     /// <summary>
     /// Stops everything this backend launched: a graceful stop first, a forced one once
-    /// <paramref name="gracePeriod"/> has passed or <paramref name="cancellationToken"/> is cancelled.
-    /// Never throws for silos that already ended.
+    /// <see cref="TeardownRequest.GracePeriod"/> has passed or <paramref name="force"/> is cancelled. Keeps trying
+    /// (with backoff) for up to <see cref="TeardownRequest.GiveUpAfter"/> and reports in
+    /// <see cref="TeardownOutcome.StillRunning"/> whatever it could not confirm as ended. Never throws for silos that
+    /// already ended.
     /// </summary>
-    Task<TeardownOutcome> TerminateAllAsync(TimeSpan gracePeriod, CancellationToken cancellationToken);
+    /// <param name="request">Grace period, how long to keep trying, and where to report waits.</param>
+    /// <param name="force">Cuts the graceful stop short, and a second time the retries (e.g. a second Ctrl+C).</param>
+    /// <returns>What was done, and what is left.</returns>
+    Task<TeardownOutcome> TerminateAllAsync(TeardownRequest request, CancellationToken force);
 }

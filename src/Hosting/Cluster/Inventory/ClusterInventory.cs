@@ -1,4 +1,5 @@
 using Orleans.Batch.Hosting.Membership;
+using Orleans.Batch.Hosting.Membership.Lease;
 
 namespace Orleans.Batch.Hosting.Cluster.Inventory;
 
@@ -47,6 +48,18 @@ public sealed class ClusterInventory(IClusterPartitionCatalog partitions, Cluste
         if (partition?.Lease is { } lease)
         {
             var age = now - lease.RenewedAt;
+            if (lease.Abandoned)
+            {
+                return new ClusterRecord(clusterId, partition, clusterJobs, ClusterLeaseState.Abandoned, age, true,
+                    "abandoned: its manager's tear-down gave up; jobs may still run");
+            }
+
+            if (!lease.IsExpired(now) && ManagerProcessIdentity.IsHolderAlive(lease) == false)
+            {
+                return new ClusterRecord(clusterId, partition, clusterJobs, ClusterLeaseState.Expired, age, true,
+                    $"lease holder gone: manager process {lease.ProcessId} on this host has exited");
+            }
+
             return lease.IsExpired(now)
                 ? new ClusterRecord(clusterId, partition, clusterJobs, ClusterLeaseState.Expired, age, true,
                     $"lease expired: not renewed for {Format(age)} (timeout {Format(lease.Timeout)})")

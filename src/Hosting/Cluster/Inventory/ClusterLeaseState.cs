@@ -11,4 +11,7 @@ public enum ClusterLeaseState
 
     /// <summary>Not renewed for longer than its timeout: the manager is gone (its silos stop themselves).</summary>
     Expired,
+
+    /// <summary>Marked abandoned by a manager whose tear-down gave up: <c>cleanup</c> releases it at once.</summary>
+    Abandoned,
 }

@@ -51,7 +51,7 @@ public sealed class LocalClusterMembership : IClusterMembership
     public Task PrepareAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Directory.CreateDirectory(_options.Directory);
+        _options.EnsureDirectory();
         return Task.CompletedTask;
     }
 

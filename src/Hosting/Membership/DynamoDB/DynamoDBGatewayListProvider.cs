@@ -10,10 +10,18 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// Orleans gateway list for clients: the Active silos with a gateway port in the cluster's partition of the
 /// DynamoDB membership table, read with one strongly consistent <c>Query</c> of that partition (never a scan).
 /// </summary>
-public sealed class DynamoDBGatewayListProvider : IGatewayListProvider, IDisposable
+/// <remarks>
+/// While the table cannot be read (an outage, throttling), the provider answers with the last list it read and logs
+/// one warning per outage, instead of failing every refresh: the silos are still there, and the client keeps
+/// talking to them.
+/// </remarks>
+public sealed partial class DynamoDBGatewayListProvider : IGatewayListProvider, IDisposable
 {
     private readonly DynamoDBStoreHandle _handle;
     private readonly string _clusterId;
+    private readonly ILogger _logger;
+    private IList<Uri>? _lastKnown;
+    private int _failing;
 
     /// <summary>Initializes a new instance of the <see cref="DynamoDBGatewayListProvider"/> class.</summary>
     /// <param name="options">The provider options; validated here.</param>
@@ -43,7 +51,8 @@ public sealed class DynamoDBGatewayListProvider : IGatewayListProvider, IDisposa
         }
 
         MaxStaleness = gatewayOptions.Value.GatewayListRefreshPeriod;
-        _handle = new DynamoDBStoreHandle(options.Value, loggerFactory.CreateLogger<DynamoDBGatewayListProvider>(), timeProvider, client);
+        _logger = loggerFactory.CreateLogger<DynamoDBGatewayListProvider>();
+        _handle = new DynamoDBStoreHandle(options.Value, _logger, timeProvider, client);
     }
 
     /// <inheritdoc />
@@ -64,10 +73,29 @@ public sealed class DynamoDBGatewayListProvider : IGatewayListProvider, IDisposa
     /// <summary>Gets the gateway URIs of the cluster's Active silos that have a gateway port.</summary>
     /// <param name="cancellationToken">A token which cancels the operation.</param>
     /// <returns>The gateway URIs.</returns>
-    public Task<IList<Uri>> GetGatewaysAsync(CancellationToken cancellationToken = default)
+    public async Task<IList<Uri>> GetGatewaysAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return _handle.Store.ReadGatewaysAsync(_clusterId, cancellationToken);
+        try
+        {
+            var gateways = await _handle.Store.ReadGatewaysAsync(_clusterId, cancellationToken).ConfigureAwait(false);
+            _lastKnown = gateways;
+            if (Interlocked.Exchange(ref _failing, 0) == 1)
+            {
+                LogRecovered(_logger, _handle.Store.TableName);
+            }
+
+            return gateways;
+        }
+        catch (Exception exception) when (_lastKnown is { } lastKnown && exception is not OperationCanceledException)
+        {
+            if (Interlocked.Exchange(ref _failing, 1) == 0)
+            {
+                LogUsingLastKnown(_logger, _handle.Store.TableName, exception.Message, lastKnown.Count);
+            }
+
+            return lastKnown;
+        }
     }
 
     /// <inheritdoc />
@@ -78,4 +106,11 @@ public sealed class DynamoDBGatewayListProvider : IGatewayListProvider, IDisposa
 
     /// <summary>Disposes the DynamoDB client if the provider created it.</summary>
     public void Dispose() => _handle.Dispose();
+
+    // One line, no stack trace: the outage is the news, not where it was noticed.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read gateways from DynamoDB table {TableName} ({Reason}); using the last {Count} known until it answers again")]
+    private static partial void LogUsingLastKnown(ILogger logger, string tableName, string reason, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DynamoDB table {TableName} answers again; gateway list refreshed")]
+    private static partial void LogRecovered(ILogger logger, string tableName);
 }

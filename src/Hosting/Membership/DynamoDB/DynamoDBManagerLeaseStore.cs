@@ -15,6 +15,10 @@ public sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDBMe
     internal const string RenewedAt = "RenewedAt";
     internal const string TimeoutSeconds = "OrphanTimeoutSeconds";
     internal const string Holder = "Holder";
+    internal const string HolderHost = "HolderHost";
+    internal const string HolderProcessId = "HolderProcessId";
+    internal const string HolderStartedAt = "HolderStartedAt";
+    internal const string Abandoned = "Abandoned";
 
     /// <inheritdoc />
     public async Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)
@@ -30,6 +34,25 @@ public sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDBMe
             [TimeoutSeconds] = Number((long)Math.Ceiling(lease.Timeout.TotalSeconds)),
             [Holder] = new() { S = lease.Holder },
         };
+        if (lease.HostName is { Length: > 0 } host)
+        {
+            item[HolderHost] = new() { S = host };
+        }
+
+        if (lease.ProcessId is { } pid)
+        {
+            item[HolderProcessId] = Number(pid);
+        }
+
+        if (lease.ProcessStartedAt is { } started)
+        {
+            item[HolderStartedAt] = Number(started.ToUnixTimeMilliseconds());
+        }
+
+        if (lease.Abandoned)
+        {
+            item[Abandoned] = new() { BOOL = true };
+        }
         if (options.TimeToLive is { } ttl)
         {
             item[DynamoDBMembershipSchema.ExpiresAt] = Number(timeProvider.GetUtcNow().Add(ttl).ToUnixTimeSeconds());
@@ -90,7 +113,13 @@ public sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDBMe
             Read(Renewals),
             DateTimeOffset.FromUnixTimeMilliseconds(Read(RenewedAt)),
             TimeSpan.FromSeconds(Read(TimeoutSeconds)),
-            item.TryGetValue(Holder, out var holder) ? holder.S ?? string.Empty : string.Empty);
+            item.TryGetValue(Holder, out var holder) ? holder.S ?? string.Empty : string.Empty)
+        {
+            HostName = item.TryGetValue(HolderHost, out var host) ? host.S : null,
+            ProcessId = item.TryGetValue(HolderProcessId, out var pid) && int.TryParse(pid.N, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : null,
+            ProcessStartedAt = item.TryGetValue(HolderStartedAt, out var started) && long.TryParse(started.N, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+            Abandoned = item.TryGetValue(Abandoned, out var abandoned) && abandoned.BOOL == true,
+        };
     }
 
     private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };

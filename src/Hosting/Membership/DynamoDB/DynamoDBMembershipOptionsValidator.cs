@@ -43,18 +43,18 @@ public sealed partial class DynamoDBMembershipOptionsValidator : IValidateOption
         }
         else if (!TableNamePattern().IsMatch(options.TableName))
         {
-            yield return $"{Section}:{nameof(options.TableName)} must be 3-255 characters of letters, digits, '_', '-' and '.'; got '{options.TableName}'.";
+            yield return $"{Section}:{nameof(options.TableName)} must be 3-255 characters of letters, digits, '_', '-' and '.'; got {Configuration.InputText.Quote(options.TableName)}.";
         }
 
         if (!string.IsNullOrWhiteSpace(options.Region) && !RegionPattern().IsMatch(options.Region))
         {
-            yield return $"{Section}:{nameof(options.Region)} must be an AWS region name such as 'us-east-1', or unset to use AWS_REGION; got '{options.Region}'.";
+            yield return $"{Section}:{nameof(options.Region)} must be an AWS region name such as 'us-east-1', or unset to use AWS_REGION; got {Configuration.InputText.Quote(options.Region)}.";
         }
 
         if (options.ServiceUrl is { } url
             && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
         {
-            yield return $"{Section}:{nameof(options.ServiceUrl)} must be an absolute http or https URL such as 'http://127.0.0.1:8000'; got '{url.OriginalString}'.";
+            yield return $"{Section}:{nameof(options.ServiceUrl)} must be an absolute http or https URL such as 'http://127.0.0.1:8000'; got {Configuration.InputText.Quote(url.OriginalString)}.";
         }
 
         if (!Enum.IsDefined(options.BillingMode))

@@ -41,12 +41,13 @@ public sealed class FileClusterPartitionCatalog(LocalMembershipOptions options) 
             return [];
         }
 
-        // File names are the cluster ids made file-safe; ids from this tool (Batch job ids, generated ids) are already.
+        // File names are the cluster ids' safe names; a file that is not one (not ours) is left alone.
         var clusterIds = Directory.EnumerateFiles(options.Directory)
             .Select(Path.GetFileName)
             .Select(name => name!.EndsWith(TableSuffix, StringComparison.Ordinal) ? name[..^TableSuffix.Length]
                 : name.EndsWith(LeaseSuffix, StringComparison.Ordinal) ? name[..^LeaseSuffix.Length]
                 : null)
+            .Select(safeName => safeName is null ? null : ClusterIdGrammar.FromSafeName(safeName))
             .Where(id => !string.IsNullOrEmpty(id))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)

@@ -14,7 +14,7 @@ public sealed class FileManagerLeaseStore(LocalMembershipOptions options) : IMan
     public async Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        Directory.CreateDirectory(options.Directory);
+        options.EnsureDirectory();
         var path = options.GetLeasePath(clusterId);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(lease, LeaseJsonContext.Default.ManagerLease), cancellationToken).ConfigureAwait(false);

@@ -45,7 +45,7 @@ public sealed partial class FileMembershipTable : IMembershipTable
     public Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Directory.CreateDirectory(_options.Directory);
+        _options.EnsureDirectory();
         LogInitialized(_logger, _clusterId, TablePath);
         return Task.CompletedTask;
     }
@@ -211,7 +211,7 @@ public sealed partial class FileMembershipTable : IMembershipTable
     private async Task MutateAsync(Func<LocalMembershipDocument, bool> mutate, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Directory.CreateDirectory(_options.Directory);
+        _options.EnsureDirectory();
         await using (await AcquireLockAsync(_clusterId, cancellationToken).ConfigureAwait(false))
         {
             var document = await ReadDocumentAsync(cancellationToken).ConfigureAwait(false);
@@ -234,7 +234,7 @@ public sealed partial class FileMembershipTable : IMembershipTable
 
     private async Task<FileStream> AcquireLockAsync(string clusterId, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(_options.Directory);
+        _options.EnsureDirectory();
         var lockPath = _options.GetLockPath(clusterId);
         var deadline = _time.GetTimestamp() + (long)(_options.LockTimeout.TotalSeconds * _time.TimestampFrequency);
         while (true)

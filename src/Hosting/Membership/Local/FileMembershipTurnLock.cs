@@ -7,7 +7,7 @@ public sealed class FileMembershipTurnLock(LocalMembershipOptions options) : IMe
     public Task<IAsyncDisposable?> TryEnterAsync(string clusterId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Directory.CreateDirectory(options.Directory);
+        options.EnsureDirectory();
         try
         {
             // FileShare.None takes an exclusive advisory lock (flock) on Unix.

@@ -1,3 +1,6 @@
+using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.LocalState;
+
 namespace Orleans.Batch.Hosting.Membership.Local;
 
 /// <summary>
@@ -18,28 +21,28 @@ public sealed class LocalMembershipOptions
     /// The directory holding the table files. Default: <c>orleans-batch/membership</c> under the system's
     /// temporary directory.
     /// </summary>
-    public string Directory { get; set; } = Path.Combine(Path.GetTempPath(), "orleans-batch", "membership");
+    public string Directory { get; set; } = LocalStateDirectory.MembershipDirectory;
 
     /// <summary>How long a writer waits for the table lock before failing. Default: 10 seconds.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The path of the table file of <paramref name="clusterId"/>.</summary>
-    public string GetTablePath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".membership.json");
+    public string GetTablePath(string clusterId) => PathFor(clusterId, ".membership.json");
 
     /// <summary>The path of the manager lease file of <paramref name="clusterId"/>.</summary>
-    public string GetLeasePath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".lease.json");
+    public string GetLeasePath(string clusterId) => PathFor(clusterId, ".lease.json");
 
     /// <summary>The path of the lock that lets one silo at a time join or leave cluster <paramref name="clusterId"/>.</summary>
-    public string GetTransitionLockPath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".transitions.lock");
+    public string GetTransitionLockPath(string clusterId) => PathFor(clusterId, ".transitions.lock");
 
     /// <summary>The path of the lock file of <paramref name="clusterId"/>.</summary>
-    public string GetLockPath(string clusterId) => Path.Combine(Directory, FileNameFor(clusterId) + ".lock");
+    public string GetLockPath(string clusterId) => PathFor(clusterId, ".lock");
 
-    // Cluster ids are Batch job ids or generated ids; map anything else to a safe file name.
-    private static string FileNameFor(string clusterId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
-        var chars = clusterId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
-        return new string(chars);
-    }
+    /// <summary>Makes sure <see cref="Directory"/> exists (creating only its last level, or the state directory's own).</summary>
+    /// <exception cref="LocalStateException">It cannot be created; the message names this setting.</exception>
+    public void EnsureDirectory() => LocalStateDirectory.EnsureExists(Directory, SectionName + ":Directory");
+
+    // One-to-one and proven to stay in the directory: two cluster ids never share a file.
+    private string PathFor(string clusterId, string suffix) =>
+        LocalStateDirectory.Under(Directory, ClusterIdGrammar.ToSafeName(clusterId) + suffix);
 }

@@ -42,6 +42,14 @@ internal sealed partial class ManagerLeaseWatchdog(
                 {
                     var lease = await leases.ReadAsync(clusterId, stoppingToken).ConfigureAwait(false);
                     readFailures = 0;
+                    if (lease is { Abandoned: true })
+                    {
+                        // The manager gave up tearing down (its jobs would not terminate): stop now, not after the timeout.
+                        LogAbandoned(logger, clusterId);
+                        lifetime.StopApplication();
+                        return;
+                    }
+
                     if (lease is not null && lease.Renewals != lastRenewals)
                     {
                         lastRenewals = lease.Renewals;
@@ -73,6 +81,9 @@ internal sealed partial class ManagerLeaseWatchdog(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The manager of cluster {ClusterId} has not renewed its lease for {Seconds:0} s (orphan timeout {Timeout:0} s): it is gone; stopping this silo")]
     private static partial void LogOrphaned(ILogger logger, string clusterId, double seconds, double timeout);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The manager of cluster {ClusterId} abandoned its lease (its tear-down could not finish); stopping this silo")]
+    private static partial void LogAbandoned(ILogger logger, string clusterId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the manager lease; will keep trying until the orphan timeout")]
     private static partial void LogReadFailed(ILogger logger, Exception exception);

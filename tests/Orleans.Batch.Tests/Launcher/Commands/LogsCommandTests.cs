@@ -99,7 +99,7 @@ public sealed class LogsCommandTests
     public async Task Prints_a_local_silos_kept_log_file()
     {
         var clusterId = "ob-test-" + Guid.NewGuid().ToString("N")[..8];
-        var directory = Path.Combine(Path.GetTempPath(), "orleans-batch", clusterId);
+        var directory = Orleans.Batch.Hosting.LocalState.LocalStateDirectory.RunDirectoryOf(clusterId);
         Directory.CreateDirectory(Path.Combine(directory, "logs"));
         try
         {

@@ -100,8 +100,9 @@ public sealed partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBack
     }
 
     /// <inheritdoc />
-    public async Task<TeardownOutcome> TerminateAllAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
+    public async Task<TeardownOutcome> TerminateAllAsync(TeardownRequest request, CancellationToken force)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (_jobId is not { } jobId)
         {
             return _submitOutcomeUnknown
@@ -109,48 +110,10 @@ public sealed partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBack
                 : new TeardownOutcome(0, 0, "no Batch job was submitted");
         }
 
-        // One call, whatever N: Batch terminates an array job's children with their parent, and cancels jobs
-        // that have not started yet.
-        await client.TerminateJobAsync(new TerminateJobRequest { JobId = jobId, Reason = "Orleans.Batch manager tear-down" }, CancellationToken.None).ConfigureAwait(false);
-        LogTerminated(logger, jobId);
-
-        // Wait (briefly) to report how the silos ended; Batch finishes the job whether or not we watch.
-        var ids = SiloJobIds(jobId);
-        var ended = 0;
-        var deadline = timeProvider.GetTimestamp() + (long)(Max(gracePeriod, options.TerminationWaitLimit).TotalSeconds * timeProvider.TimestampFrequency);
-        while (true)
-        {
-            try
-            {
-                var jobs = await client.DescribeJobsAsync(ids, cancellationToken).ConfigureAwait(false);
-                ended = jobs.Count(j => j.Status is JobStatus.Succeeded or JobStatus.Failed) + (ids.Count - jobs.Count);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            if (ended >= ids.Count || timeProvider.GetTimestamp() >= deadline || cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            try
-            {
-                await Task.Delay(options.TerminationPollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        var what = ids.Count == 1 ? $"job {jobId}" : $"array job {jobId} ({ids.Count} children)";
-        var stillStopping = ids.Count - ended;
-        var description = stillStopping == 0
-            ? $"1 TerminateJob for {what}; all ended"
-            : $"1 TerminateJob for {what}; {ended} ended, {stillStopping} still stopping (Batch ends them)";
-        return new TeardownOutcome(ended, 0, description);
+        // One TerminateJob, whatever N: Batch terminates an array job's children with their parent, and cancels jobs
+        // that have not started yet. It is retried and confirmed: the lease and rows stay until Batch says so.
+        return await new AwsBatchJobTerminator(client, options, timeProvider, logger)
+            .TerminateAsync(jobId, SiloJobIds(jobId), request, force).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -159,16 +122,20 @@ public sealed partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBack
     /// <summary>The id of child <paramref name="index"/> of array job <paramref name="parentId"/>.</summary>
     public static string ChildId(string parentId, int index) => $"{parentId}:{index.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>A valid, unique Batch job name (letters, digits, hyphens, underscores; at most 128).</summary>
+    /// <summary>
+    /// A valid Batch job name (letters, digits, hyphens, underscores; at most 128): the prefix and the cluster id's
+    /// safe name (<see cref="ClusterIdGrammar.ToSafeName"/>), so different clusters get different names.
+    /// </summary>
     public static string JobNameFor(string prefix, string clusterId)
     {
         var name = new StringBuilder();
-        foreach (var c in $"{prefix}-{clusterId}")
+        foreach (var c in prefix)
         {
             name.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-');
         }
 
-        if (name.Length == 0 || !char.IsAsciiLetterOrDigit(name[0]))
+        name.Append('-').Append(ClusterIdGrammar.ToSafeName(clusterId));
+        if (!char.IsAsciiLetterOrDigit(name[0]))
         {
             name.Insert(0, 'j');
         }
@@ -295,11 +262,6 @@ public sealed partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBack
         return new SiloBackendStatus(index, state, reason.Count > 0 ? string.Join("; ", reason) : null, job.Container?.ExitCode, logStream);
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Submitted {Count} silo job(s) as {JobId} ({JobName}) to queue {Queue}")]
     private static partial void LogSubmitted(ILogger logger, int count, string jobId, string jobName, string queue);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Terminated job {JobId}")]
-    private static partial void LogTerminated(ILogger logger, string jobId);
 }

@@ -53,7 +53,7 @@ public sealed class AwsBatchBackendTests : IAsyncLifetime
         statuses.Count.ShouldBe(1000);
         (await _emulator.Admin.CallsAsync("DescribeJobs") - before).ShouldBe(10);
 
-        var outcome = await backend.TerminateAllAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        var outcome = await backend.TerminateAllAsync(new TeardownRequest(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1)), TestContext.Current.CancellationToken);
         (await _emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(1);
         outcome.Description.ShouldStartWith($"1 TerminateJob for array job {backend.JobId} (1000 children)");
         await AwsBatchClusterTestsAccess.AllEndedAsync(_emulator);
@@ -74,7 +74,7 @@ public sealed class AwsBatchBackendTests : IAsyncLifetime
         job["container"]!["command"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["silo"]);
         job["container"]!["environment"]!.AsArray().ShouldContain(e => e!["name"]!.GetValue<string>() == "OrleansBatch__ClusterId" && e["value"]!.GetValue<string>() == "cluster-1");
 
-        await backend.TerminateAllAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        await backend.TerminateAllAsync(new TeardownRequest(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1)), TestContext.Current.CancellationToken);
         await AwsBatchClusterTestsAccess.AllEndedAsync(_emulator);
     }
 
@@ -98,13 +98,13 @@ public sealed class AwsBatchBackendTests : IAsyncLifetime
             "silo 2 has ended");
         statuses[0].State.IsTerminal().ShouldBeFalse();
         statuses[1].State.IsTerminal().ShouldBeFalse();
-        await backend.TerminateAllAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        await backend.TerminateAllAsync(new TeardownRequest(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1)), TestContext.Current.CancellationToken);
     }
 
     [Fact]
     public async Task Nothing_submitted_means_nothing_terminated()
     {
-        var outcome = await Backend().TerminateAllAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        var outcome = await Backend().TerminateAllAsync(new TeardownRequest(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1)), TestContext.Current.CancellationToken);
 
         outcome.Description.ShouldBe("no Batch job was submitted");
         (await _emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(0);
@@ -112,8 +112,9 @@ public sealed class AwsBatchBackendTests : IAsyncLifetime
 
     [Theory]
     [InlineData("orleans-batch", "ob-20261124-010203-abcdef", "orleans-batch-ob-20261124-010203-abcdef")]
-    [InlineData("my job", "1a2b:3", "my-job-1a2b-3")]
+    [InlineData("my job", "1a2b:3", "my-job-1a2b_003a3")]
     [InlineData("-x", "c", "j-x-c")]
+    [InlineData("p", "Ä1", "p-_00c41")]
     public void Job_names_are_valid_batch_names(string prefix, string clusterId, string expected) =>
         AwsBatchBackend.JobNameFor(prefix, clusterId).ShouldBe(expected);
 
