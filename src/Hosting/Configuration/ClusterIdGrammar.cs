@@ -10,7 +10,7 @@ namespace Orleans.Batch.Hosting.Configuration;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A cluster id is 1 to <see cref="MaxLength"/> characters: letters of any script, ASCII digits, <c>-</c>,
+/// A cluster id is 1 to <see cref="MaxLength"/> characters (and at most <see cref="MaxSafeNameLength"/> once made safe): letters of any script, ASCII digits, <c>-</c>,
 /// <c>_</c> and <c>:</c> (a Batch array child's job id is <c>&lt;parent&gt;:&lt;index&gt;</c>), starting with a
 /// letter or a digit. Control characters, white space, dots, slashes and every other character are refused, so an
 /// id can never be read as a path.
@@ -24,11 +24,17 @@ namespace Orleans.Batch.Hosting.Configuration;
 /// </remarks>
 public static class ClusterIdGrammar
 {
-    /// <summary>The longest cluster id: 40 characters (a Batch job id has 36; a safe name stays under 255 bytes).</summary>
-    public const int MaxLength = 40;
+    /// <summary>The longest cluster id: 64 characters (a Batch job id has 36).</summary>
+    public const int MaxLength = 64;
+
+    /// <summary>
+    /// The longest safe name: 200 characters, so every file name built from it stays under the usual 255-byte limit.
+    /// Only ids with many capitals, non-ASCII letters, <c>_</c> or <c>:</c> (five characters each) come near it.
+    /// </summary>
+    public const int MaxSafeNameLength = 200;
 
     /// <summary>The grammar in one phrase, for error messages and documentation.</summary>
-    public const string Description = $"1-40 letters, digits, '-', '_' or ':', starting with a letter or digit";
+    public const string Description = "1-64 letters, digits, '-', '_' or ':', starting with a letter or digit";
 
     /// <summary>Checks <paramref name="value"/> against the grammar.</summary>
     /// <param name="value">The candidate id.</param>
@@ -58,6 +64,12 @@ public static class ClusterIdGrammar
             {
                 return $"{source} may hold only letters, digits, '-', '_' and ':', got {InputText.Quote(value)} (character {(i + 1).ToString(CultureInfo.InvariantCulture)} is {InputText.Quote(value[i].ToString())})";
             }
+        }
+
+        var safeLength = value.Sum(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-' ? 1 : 5);
+        if (safeLength > MaxSafeNameLength)
+        {
+            return $"{source} is too long once its capitals, non-ASCII letters, '_' and ':' are spelled out for file names ({safeLength.ToString(CultureInfo.InvariantCulture)} of at most {MaxSafeNameLength.ToString(CultureInfo.InvariantCulture)} characters), got {InputText.Quote(value)}";
         }
 
         return null;

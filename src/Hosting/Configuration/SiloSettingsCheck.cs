@@ -104,6 +104,16 @@ internal static class SiloSettingsCheck
         if (kind == MembershipKind.Local)
         {
             Validate(configuration, LocalMembershipOptions.SectionName, new LocalMembershipOptionsValidator(), failures);
+            const string DirectoryKey = LocalMembershipOptions.SectionName + ":" + nameof(LocalMembershipOptions.Directory);
+            if (configuration[DirectoryKey] is { Length: > 0 } directory && !Path.IsPathFullyQualified(directory))
+            {
+                failures.Add($"{Name(DirectoryKey)} must be an absolute path, got {InputText.Quote(directory)}");
+            }
+            else if (configuration[DirectoryKey] is { Length: > 0 } existing && !Directory.Exists(existing)
+                && Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(existing)) is { } parent && !Directory.Exists(parent))
+            {
+                failures.Add($"{Name(DirectoryKey)} is {InputText.Quote(existing)}, whose parent directory does not exist");
+            }
         }
         else
         {

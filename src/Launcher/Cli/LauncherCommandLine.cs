@@ -50,12 +50,14 @@ internal static class LauncherCommandLine
     {
         Description = "AWS Batch job queue for the silo jobs (default: the manager's own queue when it runs as a Batch job).",
         HelpName = "NAME",
+        Validators = { r => ValidateBatchName(r, "--queue", "a job queue name (1-128 letters, digits, hyphens, underscores) or ARN", allowRevision: false) },
     };
 
     public static readonly Option<string?> Definition = new("--definition")
     {
         Description = "AWS Batch job definition (name, name:revision or ARN) whose image runs this Launcher (default: the manager's own when it runs as a Batch job).",
         HelpName = "NAME",
+        Validators = { r => ValidateBatchName(r, "--definition", "a job definition name (1-128 letters, digits, hyphens, underscores), name:revision or ARN", allowRevision: true) },
     };
 
     public static readonly Option<string?> JobName = new("--name")
@@ -74,23 +76,23 @@ internal static class LauncherCommandLine
 
     public static readonly Option<double?> Vcpus = new("--vcpus")
     {
-        Description = "vCPUs per silo job (default: the job definition's).",
+        Description = "vCPUs per silo job: a whole number up to 256, or 0.25 or 0.5 on Fargate (default: the job definition's).",
         HelpName = "N",
-        Validators = { r => Positive(r, "--vcpus") },
+        CustomParser = ParseVcpus,
     };
 
     public static readonly Option<int?> Memory = new("--memory")
     {
-        Description = "Memory per silo job in MiB (default: the job definition's).",
+        Description = "Memory per silo job in MiB, up to 4194304 (default: the job definition's).",
         HelpName = "MIB",
-        Validators = { r => Positive(r, "--memory") },
+        CustomParser = r => ParseWholeNumber(r, "--memory", 1, 4_194_304),
     };
 
     public static readonly Option<int?> Gpus = new("--gpus")
     {
-        Description = "GPUs per silo job (default: the job definition's).",
+        Description = "GPUs per silo job, up to 64 (default: the job definition's).",
         HelpName = "N",
-        Validators = { r => Positive(r, "--gpus") },
+        CustomParser = r => ParseWholeNumber(r, "--gpus", 1, 64),
     };
 
     public static readonly Option<TimeSpan?> MaxRuntime = new("--max-runtime")
@@ -232,10 +234,12 @@ internal static class LauncherCommandLine
         if (parse.UnmatchedTokens.Count > 0 && error.Contains(parse.UnmatchedTokens[0], StringComparison.Ordinal))
         {
             var token = parse.UnmatchedTokens[0];
-            return token.StartsWith('-') ? $"unknown option '{token}' (see --help)" : $"unexpected argument '{token}' (see --help)";
+            return token.StartsWith('-') ? $"unknown option {InputText.Quote(token)} (see --help)" : $"unexpected argument {InputText.Quote(token)} (see --help)";
         }
 
+        // Built-in messages quote the value as given: keep the line one line, and short.
         error = System.Text.RegularExpressions.Regex.Replace(error, @"\s+", " ");
+        error = System.Text.RegularExpressions.Regex.Replace(error, "'([^']{" + InputText.MaxShown + "})[^']+'", "'$1…'");
 
         // Built-in messages ("Argument 'x' not recognized. Must be one of: ...") do not say which flag.
         var option = parse.Errors[0].SymbolResult switch
@@ -534,12 +538,52 @@ internal static class LauncherCommandLine
         }
     }
 
-    private static void Positive(OptionResult result, string flag)
+    private static double? ParseVcpus(ArgumentResult result)
+    {
+        // EC2 jobs take whole vCPUs; Fargate also 0.25 and 0.5 (its larger sizes are whole numbers too).
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && (value is 0.25 or 0.5 || (value >= 1 && value <= 256 && Math.Floor(value) == value)))
+        {
+            return value;
+        }
+
+        result.AddError($"--vcpus must be a whole number from 1 to 256, or 0.25 or 0.5 (Fargate), got {InputText.Quote(text)}");
+        return null;
+    }
+
+    private static int? ParseWholeNumber(ArgumentResult result, string flag, int min, int max)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0)
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
         {
-            result.AddError($"{flag} must be a positive number, got {InputText.Quote(text)}");
+            return value;
+        }
+
+        result.AddError($"{flag} must be a whole number from {min.ToString(System.Globalization.CultureInfo.InvariantCulture)} to {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}, got {InputText.Quote(text)}");
+        return null;
+    }
+
+    internal static void ValidateBatchName(OptionResult result, string flag, string expected, bool allowRevision)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return;
+        }
+
+        var text = result.Tokens[0].Value;
+        var name = text;
+        if (allowRevision && text.LastIndexOf(':') is var colon and > 0 && !text.StartsWith("arn:", StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var revision) && revision > 0)
+        {
+            name = text[..colon];
+        }
+
+        var isArn = name.StartsWith("arn:", StringComparison.Ordinal) && name.Length <= 1600 && name.All(c => c > ' ' && c < 127);
+        var isName = name.Length is >= 1 and <= 128 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        if (!isArn && !isName)
+        {
+            result.AddError($"{flag} must be {expected}, got {InputText.Quote(text)}");
         }
     }
 

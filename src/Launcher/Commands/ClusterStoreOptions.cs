@@ -102,14 +102,6 @@ internal sealed class ClusterStoreOptions
         }
     }
 
-    private static void ValidateQueue(OptionResult result)
-    {
-        // A queue name (up to 128 letters, digits, hyphens, underscores) or a queue ARN.
-        if (result.Tokens.Count > 0 && result.Tokens[0].Value is var name
-            && !(name.StartsWith("arn:", StringComparison.Ordinal) && !name.Any(char.IsWhiteSpace))
-            && (name.Length is 0 or > 128 || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-        {
-            result.AddError($"--queue must be a job queue name (1-128 letters, digits, hyphens, underscores) or ARN, got {Orleans.Batch.Hosting.Configuration.InputText.Quote(name)}");
-        }
-    }
+    private static void ValidateQueue(OptionResult result) =>
+        LauncherCommandLine.ValidateBatchName(result, "--queue", "a job queue name (1-128 letters, digits, hyphens, underscores) or ARN", allowRevision: false);
 }

@@ -13,7 +13,7 @@ namespace Orleans.Batch.Tests.Hosting.Cluster;
 /// </summary>
 internal sealed class LocalClusterHarness : IAsyncDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "orleans-batch-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("orleans-batch-tests-").FullName;
 
     public LocalClusterHarness(int maxSilos, int? minSilos = null, TimeSpan? timeout = null, Action<int, IDictionary<string, string>>? configureSilo = null)
     {

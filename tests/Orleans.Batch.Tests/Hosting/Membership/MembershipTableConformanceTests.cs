@@ -533,7 +533,7 @@ public abstract class MembershipTableConformanceTests : IAsyncLifetime
     }
 
     /// <summary>A fresh cluster id.</summary>
-    protected static string NewClusterId() => $"conformance-{Guid.NewGuid():N}";
+    protected static string NewClusterId() => $"conf-{Guid.NewGuid():N}";
 
     /// <summary>An entry with a unique silo address (loopback, unique generation) and whole-second times.</summary>
     protected static MembershipEntry CreateEntry(SiloStatus status = SiloStatus.Joining, DateTime? time = null)

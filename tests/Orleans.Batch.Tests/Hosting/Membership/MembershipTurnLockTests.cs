@@ -9,7 +9,7 @@ namespace Orleans.Batch.Tests.Hosting.Membership;
 /// <summary>One membership write at a time per cluster: a turn is exclusive, per cluster, and given back.</summary>
 public sealed class MembershipTurnLockTests(DynamoDBLocalFixture dynamo) : IAsyncLifetime
 {
-    private readonly LocalMembershipOptions _local = new() { Directory = Path.Combine(Path.GetTempPath(), "orleans-batch-tests", Guid.NewGuid().ToString("N")) };
+    private readonly LocalMembershipOptions _local = new() { Directory = Directory.CreateTempSubdirectory("orleans-batch-tests-").FullName };
     private readonly string _table = DynamoDBLocalFixture.UniqueTableName("turns");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 

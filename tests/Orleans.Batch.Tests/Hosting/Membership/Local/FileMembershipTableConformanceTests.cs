@@ -11,7 +11,7 @@ public sealed class FileMembershipTableConformanceTests : MembershipTableConform
 {
     private readonly LocalMembershipOptions _options = new()
     {
-        Directory = Path.Combine(Path.GetTempPath(), "orleans-batch-tests", "membership", Guid.NewGuid().ToString("N")),
+        Directory = Directory.CreateTempSubdirectory("orleans-batch-tests-").FullName,
     };
 
     public override async ValueTask DisposeAsync()

@@ -13,7 +13,7 @@ namespace Orleans.Batch.Tests.Hosting.Silo.Watchdog;
 public sealed class ManagerLeaseWatchdogTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private readonly LocalMembershipOptions _storage = new() { Directory = Path.Combine(Path.GetTempPath(), "orleans-batch-tests", Guid.NewGuid().ToString("N")) };
+    private readonly LocalMembershipOptions _storage = new() { Directory = Directory.CreateTempSubdirectory("orleans-batch-tests-").FullName };
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly RecordingLifetime _lifetime = new();
     private readonly FileManagerLeaseStore _store;
