@@ -106,8 +106,16 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
     public void OnTeardownCompleted(ClusterTeardownReport report)
     {
         var backend = report.Backend?.Description ?? "silos: unknown";
-        var membership = report.MembershipDeleted ? "membership rows deleted" : "membership rows NOT deleted";
-        _console.MarkupLineInterpolated($"[grey]Released in {DurationText.Format(report.Elapsed)}: {backend}; {membership}.[/]");
+        if (report.Abandoned)
+        {
+            _console.MarkupLineInterpolated($"[red]Tear-down gave up after {DurationText.Format(report.Elapsed)}:[/] {backend}; the lease is marked abandoned and the membership rows are kept.");
+        }
+        else
+        {
+            var membership = report.MembershipDeleted ? "membership rows deleted" : "membership rows NOT deleted";
+            _console.MarkupLineInterpolated($"[grey]Released in {DurationText.Format(report.Elapsed)}: {backend}; {membership}.[/]");
+        }
+
         foreach (var error in report.Errors)
         {
             _console.MarkupLineInterpolated($"[red]error:[/] {error}");

@@ -30,6 +30,12 @@ public sealed class EmulatorAdminClient(Uri baseAddress, Action<JsonArray>? onJo
         await OkAsync(response);
     }
 
+    public async Task ClearFaultsAsync()
+    {
+        using var response = await _http.DeleteAsync("_emulator/faults");
+        await OkAsync(response);
+    }
+
     public async Task<JsonNode> StatsAsync() => await GetAsync("_emulator/stats");
 
     /// <summary>The calls the emulator counted for <paramref name="operation"/>.</summary>

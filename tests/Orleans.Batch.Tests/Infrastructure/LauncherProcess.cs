@@ -23,6 +23,9 @@ public sealed class LauncherProcess : IAsyncDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _exited.Task.IsCompleted;
+
     /// <summary>Everything written to standard output so far.</summary>
     public string StandardOutput
     {

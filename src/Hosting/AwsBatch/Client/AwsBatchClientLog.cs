@@ -17,7 +17,7 @@ internal static partial class AwsBatchClientLog
         Message = "AWS Batch {Operation} attempt {Attempt}: HTTP {StatusCode} in {ElapsedMilliseconds:0} ms (request id {RequestId})")]
     public static partial void Received(ILogger logger, string operation, int attempt, int statusCode, double elapsedMilliseconds, string? requestId);
 
-    [LoggerMessage(EventId = 4, EventName = "AwsBatchRequestRetrying", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4, EventName = "AwsBatchRequestRetrying", Level = LogLevel.Information,
         Message = "AWS Batch {Operation} attempt {Attempt} failed with {ErrorCode} (HTTP {StatusCode}, request id {RequestId}); retrying in {DelayMilliseconds:0} ms")]
     public static partial void Retrying(ILogger logger, string operation, int attempt, string errorCode, int? statusCode, string? requestId, double delayMilliseconds);
 

@@ -86,7 +86,9 @@ public sealed partial class ClusterCleanup(IClusterPartitionCatalog partitions, 
             return null;
         }
 
-        if (!lease.IsExpired(timeProvider.GetUtcNow()) || lease.Renewals != cluster.Partition.Lease?.Renewals)
+        // Renewed since the listing, or live again by every measure the inventory uses: leave it.
+        var stillReleasable = lease.Abandoned || lease.IsExpired(timeProvider.GetUtcNow()) || Orleans.Batch.Hosting.Membership.Lease.ManagerProcessIdentity.IsHolderAlive(lease) == false;
+        if (lease.Renewals != cluster.Partition.Lease?.Renewals || !stillReleasable)
         {
             return "its manager renewed its lease since it was listed";
         }

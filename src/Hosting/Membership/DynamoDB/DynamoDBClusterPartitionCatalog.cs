@@ -18,7 +18,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// </summary>
 public sealed class DynamoDBClusterPartitionCatalog : IClusterPartitionCatalog, IDisposable
 {
-    private const string Projection = "#pk, #sk, #status, #alive, #renewals, #renewedAt, #timeout, #holder";
+    private const string Projection = "#pk, #sk, #status, #alive, #renewals, #renewedAt, #timeout, #holder, #holderHost, #holderPid, #holderStarted, #abandoned";
 
     private static readonly Dictionary<string, string> ProjectionNames = new(StringComparer.Ordinal)
     {
@@ -30,6 +30,10 @@ public sealed class DynamoDBClusterPartitionCatalog : IClusterPartitionCatalog, 
         ["#renewedAt"] = DynamoDBManagerLeaseStore.RenewedAt,
         ["#timeout"] = DynamoDBManagerLeaseStore.TimeoutSeconds,
         ["#holder"] = DynamoDBManagerLeaseStore.Holder,
+        ["#holderHost"] = DynamoDBManagerLeaseStore.HolderHost,
+        ["#holderPid"] = DynamoDBManagerLeaseStore.HolderProcessId,
+        ["#holderStarted"] = DynamoDBManagerLeaseStore.HolderStartedAt,
+        ["#abandoned"] = DynamoDBManagerLeaseStore.Abandoned,
     };
 
     private readonly DynamoDBMembershipOptions _options;
