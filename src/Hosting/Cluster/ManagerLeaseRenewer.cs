@@ -102,6 +102,7 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the manager lease failed; retrying")]
+    // Detail for --verbose: the observer says once, in one line, when renewals have been failing for long.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Renewing the manager lease failed; retrying")]
     private static partial void LogRenewalFailed(ILogger logger, Exception exception);
 }

@@ -71,6 +71,21 @@ public sealed class EnvironmentErrorTests(DynamoDBLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task A_describe_jobs_outage_during_the_launch_is_one_warning_and_the_launch_goes_on()
+    {
+        await using var emulator = await AwsBatchClusterTests.StartEmulatorAsync();
+        await emulator.Admin.AddFaultAsync("server-error", "DescribeJobs", count: 12);
+
+        var (exitCode, stderr) = await RunBatchAsync(emulator, [], AwsBatchClusterTests.AwsEnvironment(), silos: "2");
+
+        // More failures than one call's own retries: the launch waits them out within --timeout.
+        exitCode.ShouldBe(0, stderr);
+        stderr.Split('\n').Count(l => l.Contains("Cannot read the silos' state", StringComparison.Ordinal)).ShouldBe(1, stderr);
+        stderr.ShouldNotContain("   at ");
+        await AwsBatchClusterTests.AssertAllJobsEndedAsync(emulator);
+    }
+
+    [Fact]
     public async Task A_job_stuck_in_runnable_says_why_and_is_terminated_at_the_timeout()
     {
         const string reason = "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement (vCPU/memory/GPU) is higher than that can be met by the CE(s) attached to the job queue.";

@@ -45,4 +45,39 @@ public sealed class OrphanProtectionTests(DynamoDBLocalFixture dynamo)
             await dynamo.DeleteTableIfExistsAsync(table);
         }
     }
+
+    [Fact]
+    public async Task A_killed_local_managers_cluster_is_orphaned_at_once_because_its_process_is_gone()
+    {
+        var temp = Directory.CreateTempSubdirectory("orleans-batch-tests-killed-");
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = temp.FullName };
+        var leaks = new ProcessLeakDetector();
+        try
+        {
+            await using var launcher = LauncherProcess.Start(leaks, ["--silos", "1", "--cluster-id", "killed-1", "--hold"], environment);
+            await launcher.WaitForOutputAsync("Holding the cluster up", TimeSpan.FromMinutes(3));
+            var (_, live, _) = await LauncherProcess.RunAsync(leaks, ["list", "--json"], TimeSpan.FromMinutes(1), environment);
+            live.ShouldContain("\"orphaned\": false");
+
+            await launcher.SignalAsync("KILL");
+            await launcher.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+            // Well inside the 60 s orphan timeout: the lease names a process on this host that no longer runs.
+            var (exitCode, listed, stderr) = await LauncherProcess.RunAsync(leaks, ["list", "--json"], TimeSpan.FromMinutes(1), environment);
+            exitCode.ShouldBe(0, stderr);
+            listed.ShouldContain("\"orphaned\": true");
+            listed.ShouldContain("lease holder gone: manager process");
+
+            var (cleaned, output, cleanupErr) = await LauncherProcess.RunAsync(leaks, ["cleanup", "--cluster-id", "killed-1"], TimeSpan.FromMinutes(1), environment);
+            cleaned.ShouldBe(0, cleanupErr);
+            output.ShouldContain("killed-1");
+            Directory.EnumerateFiles(Path.Combine(temp.FullName, "orleans-batch", "membership"), "*.json").ShouldBeEmpty();
+            await leaks.AssertNoneLeftAsync();
+        }
+        finally
+        {
+            leaks.KillAll();
+            temp.Delete(recursive: true);
+        }
+    }
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -112,6 +114,67 @@ public sealed class DynamoDBMembershipTableTests(DynamoDBLocalFixture dynamo) : 
             exception.RowKey.ShouldBe("not-a-silo-address");
             exception.AttributeName.ShouldBe(Schema.SortKey);
         }
+    }
+
+    [Fact]
+    public async Task GatewayList_DuringATableOutage_IsTheLastOneReadWithOneWarning()
+    {
+        var table = await TableAsync();
+        await InsertAsync(table, CreateEntry(SiloStatus.Active));
+        using var client = new OutageDynamoDBClient(dynamo.ServiceUrl);
+        using var logs = new Orleans.Batch.Tests.Hosting.AwsBatch.CollectingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        using var provider = new DynamoDBGatewayListProvider(
+            Microsoft.Extensions.Options.Options.Create(Options()),
+            Microsoft.Extensions.Options.Options.Create(new ClusterOptions { ClusterId = _clusterId }),
+            Microsoft.Extensions.Options.Options.Create(new GatewayOptions()),
+            loggerFactory,
+            TimeProvider.System,
+            client);
+        var before = await provider.GetGatewaysAsync(Token);
+        before.Count.ShouldBe(1);
+
+        client.Down = true;
+        for (var i = 0; i < 5; i++)
+        {
+            (await provider.GetGatewaysAsync(Token)).ShouldBe(before);
+        }
+
+        client.Down = false;
+        (await provider.GetGatewaysAsync(Token)).ShouldBe(before);
+        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning).ToList();
+        warnings.Count.ShouldBe(1, "one warning per outage, not one per refresh");
+        warnings[0].Message.ShouldContain("using the last 1 known");
+        logs.Entries.ShouldContain(e => e.Message.Contains("answers again", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GatewayList_WithNoListReadYet_FailsDuringAnOutage()
+    {
+        await TableAsync();
+        using var client = new OutageDynamoDBClient(dynamo.ServiceUrl) { Down = true };
+        using var provider = new DynamoDBGatewayListProvider(
+            Microsoft.Extensions.Options.Options.Create(Options()),
+            Microsoft.Extensions.Options.Options.Create(new ClusterOptions { ClusterId = _clusterId }),
+            Microsoft.Extensions.Options.Options.Create(new GatewayOptions()),
+            NullLoggerFactory.Instance,
+            TimeProvider.System,
+            client);
+
+        await Should.ThrowAsync<AmazonServiceException>(() => provider.GetGatewaysAsync(Token));
+    }
+
+    /// <summary>DynamoDB Local, except that queries fail with a 503 while <see cref="Down"/> (the outage a killed server causes).</summary>
+    private sealed class OutageDynamoDBClient(string serviceUrl) : Amazon.DynamoDBv2.AmazonDynamoDBClient(
+        new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+        new Amazon.DynamoDBv2.AmazonDynamoDBConfig { ServiceURL = serviceUrl, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 })
+    {
+        public volatile bool Down;
+
+        public override Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
+            Down
+                ? throw new AmazonServiceException("Service Unavailable", Amazon.Runtime.ErrorType.Receiver, "ServiceUnavailable", "test", System.Net.HttpStatusCode.ServiceUnavailable)
+                : base.QueryAsync(request, cancellationToken);
     }
 
     [Fact]
