@@ -74,6 +74,33 @@ public sealed partial class LocalClusterTests
     }
 
     [Fact]
+    public async Task A_second_ctrl_c_kills_silos_that_do_not_stop_at_once_instead_of_waiting_for_them()
+    {
+        var leaks = new ProcessLeakDetector();
+        await using var launcher = LauncherProcess.Start(leaks, ["--silos", "4", "--hold"]);
+        await launcher.WaitForOutputAsync("Holding the cluster up", RunTimeout);
+
+        // Frozen silos cannot stop gracefully: only the forced stop ends them before the 10 s grace period.
+        var silos = leaks.FindProcesses().Where(pid => pid != launcher.Id).ToList();
+        silos.Count.ShouldBe(4);
+        foreach (var pid in silos)
+        {
+            await PosixSignals.SendAsync(pid, "STOP");
+        }
+
+        await launcher.SignalAsync("INT");
+        await launcher.WaitForOutputAsync("Releasing the cluster", TimeSpan.FromSeconds(30));
+        var forced = System.Diagnostics.Stopwatch.StartNew();
+        await launcher.SignalAsync("INT");
+        var exitCode = await launcher.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        exitCode.ShouldBe(130, launcher.StandardError);
+        launcher.StandardError.ShouldContain("0 gracefully, 4 killed");
+        forced.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(8), "the forced stop waited for the grace period");
+        await leaks.AssertNoneLeftAsync();
+    }
+
+    [Fact]
     public async Task Silos_stop_by_themselves_when_the_manager_is_killed_and_cleanup_releases_the_rest()
     {
         var leaks = new ProcessLeakDetector();
