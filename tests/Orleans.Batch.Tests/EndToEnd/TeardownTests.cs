@@ -25,8 +25,7 @@ public sealed class TeardownTests(DynamoDBLocalFixture dynamo)
         try
         {
             var clusterId = NewClusterId();
-            await using var manager = LauncherProcess.Start(leaks, Arguments(emulator, table, "--hold", "--cluster-id", clusterId), AwsBatchClusterTests.AwsEnvironment());
-            await manager.WaitForOutputAsync("Holding the cluster up", TimeSpan.FromMinutes(3));
+            await using var manager = await StartHeldClusterAsync(leaks, emulator, table, clusterId);
 
             // Ten refusals in a row: more than one call's own retries.
             await emulator.Admin.AddFaultAsync("throttle", "TerminateJob", count: 5);
@@ -75,8 +74,7 @@ public sealed class TeardownTests(DynamoDBLocalFixture dynamo)
         try
         {
             var clusterId = NewClusterId();
-            await using var manager = LauncherProcess.Start(leaks, Arguments(emulator, table, "--hold", "--teardown-timeout", "5s", "--cluster-id", clusterId), AwsBatchClusterTests.AwsEnvironment());
-            await manager.WaitForOutputAsync("Holding the cluster up", TimeSpan.FromMinutes(3));
+            await using var manager = await StartHeldClusterAsync(leaks, emulator, table, clusterId, "--teardown-timeout", "5s");
             await emulator.Admin.AddFaultAsync("server-error", "TerminateJob", count: 100_000);
 
             await manager.SignalAsync("INT");
@@ -117,9 +115,17 @@ public sealed class TeardownTests(DynamoDBLocalFixture dynamo)
 
     private static string NewClusterId() => $"td-{Guid.NewGuid():N}"[..20];
 
-    private string[] Arguments(BatchEmulatorFixture emulator, string table, params string[] extra) =>
-        ["--backend", "aws-batch", "--batch-endpoint", emulator.BaseAddress.ToString(), "--dynamodb-endpoint", dynamo.ServiceUrl, "--table", table,
-         "--silos", "2", "--queue", Queue, "--definition", Definition, "--region", "us-east-1", "--orphan-timeout", "6s", .. extra];
+    /// <summary>Two silo jobs on the emulator, held up until a signal, with a short orphan timeout.</summary>
+    private async Task<LauncherProcess> StartHeldClusterAsync(ProcessLeakDetector leaks, BatchEmulatorFixture emulator, string table, string clusterId, params string[] extra)
+    {
+        var manager = LauncherProcess.Start(
+            leaks,
+            ["--backend", "aws-batch", "--batch-endpoint", emulator.BaseAddress.ToString(), "--dynamodb-endpoint", dynamo.ServiceUrl, "--table", table,
+             "--silos", "2", "--queue", Queue, "--definition", Definition, "--region", "us-east-1", "--orphan-timeout", "6s", "--hold", "--cluster-id", clusterId, .. extra],
+            AwsBatchClusterTests.AwsEnvironment());
+        await manager.WaitForOutputAsync("Holding the cluster up", TimeSpan.FromMinutes(3));
+        return manager;
+    }
 
     private async Task<JsonNode> ListAsync(BatchEmulatorFixture emulator, string table, ProcessLeakDetector leaks)
     {
