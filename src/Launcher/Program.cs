@@ -1,26 +1,9 @@
-using System.CommandLine;
-using Orleans.Batch.Launcher.Cli;
-using Orleans.Batch.Launcher.Manager;
-using Orleans.Batch.Launcher.SiloRole;
+using Orleans.Batch.Application;
+using Orleans.Batch.Launcher.Workloads;
 
-namespace Orleans.Batch.Launcher;
-
-internal static class Program
-{
-    private static async Task<int> Main(string[] args)
-    {
-        var root = LauncherCommandLine.Build(
-            (settings, _) => ManagerRunner.RunAsync(settings),
-            (siloArgs, _) => SiloRoleRunner.RunAsync(siloArgs));
-
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            await Console.Error.WriteLineAsync($"error: {LauncherCommandLine.DescribeError(parse)}").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
-        // Both roles handle SIGINT/SIGTERM themselves (the manager tears down; the silo host stops gracefully).
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
-    }
-}
+// Our reference app: the same public API a user's own app is built on (see the template). The first workload is the
+// default; --workload montecarlo selects the other.
+var app = OrleansBatchApplication.CreateBuilder(args);
+app.AddWorkload(new DemoWorkload());
+app.AddWorkload(new MonteCarloWorkload());
+return await app.RunAsync();

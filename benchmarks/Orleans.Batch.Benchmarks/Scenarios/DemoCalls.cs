@@ -1,5 +1,5 @@
 using Orleans.Batch.Benchmarks.Clusters;
-using Orleans.Batch.Grains.Demo;
+using Orleans.Batch.Launcher.Grains.Demo;
 
 namespace Orleans.Batch.Benchmarks.Scenarios;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Orleans.Batch.Grains.Echo;
+using Orleans.Batch.Launcher.Grains.Echo;
 
 namespace Orleans.Batch.Benchmarks.Scenarios;
 

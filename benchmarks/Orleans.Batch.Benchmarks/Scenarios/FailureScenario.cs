@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Orleans.Batch.Benchmarks.Clusters;
 using Orleans.Batch.Benchmarks.Infrastructure;
-using Orleans.Batch.Grains.Echo;
+using Orleans.Batch.Launcher.Grains.Echo;
 using Orleans.Runtime;
 
 namespace Orleans.Batch.Benchmarks.Scenarios;

@@ -25,6 +25,7 @@ public sealed partial class ClusterLauncher
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<ILoggingBuilder>? _configureClientLogging;
+    private readonly Action<IClientBuilder>? _configureClient;
 
     /// <summary>Creates a launcher.</summary>
     /// <param name="backend">Where the silos run.</param>
@@ -34,6 +35,7 @@ public sealed partial class ClusterLauncher
     /// <param name="loggerFactory">Logging for the launcher.</param>
     /// <param name="timeProvider">Time; null for the system clock.</param>
     /// <param name="configureClientLogging">Logging of the manager's Orleans client; null keeps Orleans quiet (warnings and up).</param>
+    /// <param name="configureClient">The application's own client configuration (serializers, streams, ...), applied after ours.</param>
     public ClusterLauncher(
         ISiloBackend backend,
         IClusterMembership membership,
@@ -41,7 +43,8 @@ public sealed partial class ClusterLauncher
         IClusterLaunchObserver? observer,
         ILoggerFactory loggerFactory,
         TimeProvider? timeProvider = null,
-        Action<ILoggingBuilder>? configureClientLogging = null)
+        Action<ILoggingBuilder>? configureClientLogging = null,
+        Action<IClientBuilder>? configureClient = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(membership);
@@ -56,6 +59,7 @@ public sealed partial class ClusterLauncher
         _time = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory.CreateLogger<ClusterLauncher>();
         _configureClientLogging = configureClientLogging;
+        _configureClient = configureClient;
     }
 
     /// <summary>
@@ -248,6 +252,7 @@ public sealed partial class ClusterLauncher
             client.Configure<GatewayOptions>(ShortLivedClusterDefaults.Apply);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = _options.CallTimeout);
             _membership.ConfigureClient(client);
+            _configureClient?.Invoke(client);
         });
 
         return builder.Build();

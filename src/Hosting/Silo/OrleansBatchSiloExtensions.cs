@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Batch.Grains.Placement;
 using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Hosting.Membership;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
@@ -77,6 +78,9 @@ public static class OrleansBatchSiloExtensions
             });
             silo.Configure<ClusterMembershipOptions>(ShortLivedClusterDefaults.Apply);
             UseMembership(silo, configuration);
+
+            // "Run this on silo i": the manager's GetGrainOnSilo needs it on every silo.
+            silo.AddSiloTargetedPlacement();
             configureSilo?.Invoke(silo);
         });
 

@@ -1,4 +1,5 @@
-using Orleans.Batch.Grains.Demo;
+using Orleans.Batch.Application;
+using Orleans.Batch.Launcher.Grains.Demo;
 using Orleans.Batch.Hosting.Cluster;
 
 namespace Orleans.Batch.Launcher.Workloads;
@@ -19,15 +20,6 @@ internal sealed class DemoWorkload : IClusterWorkload
     public string Name => WorkloadName;
 
     public string Description => "each silo reports its name, address, host and process id (the Julia demo)";
-
-    public void Validate(IReadOnlyDictionary<string, string> options)
-    {
-        // The demo takes no options: an unknown one is a typo, not something to ignore.
-        if (options.Count > 0)
-        {
-            throw new WorkloadOptionException($"--workload-option {Orleans.Batch.Hosting.Configuration.InputText.Quote(options.Keys.First())} is not an option of the {Name} workload (it takes none)");
-        }
-    }
 
     public async Task RunAsync(BatchCluster cluster, WorkloadContext context, CancellationToken cancellationToken)
     {

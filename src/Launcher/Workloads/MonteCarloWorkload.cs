@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Orleans.Batch.Grains.MonteCarlo;
+using Orleans.Batch.Application;
+using Orleans.Batch.Launcher.Grains.MonteCarlo;
 using Orleans.Batch.Hosting.Cluster;
 using Orleans.Runtime;
 using Spectre.Console;
@@ -177,7 +178,7 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
         or OrleansMessageRejectionException
         or Orleans.Runtime.Messaging.ConnectionFailedException
         or TimeoutException
-        or Grains.Placement.SiloNotFoundException
+        or Orleans.Batch.Grains.Placement.SiloNotFoundException
         || (exception is OrleansException && exception.InnerException is not null && IsSiloFailure(exception.InnerException));
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();

@@ -1,5 +1,5 @@
-using Orleans.Batch.Launcher.Cli;
-using Orleans.Batch.Launcher.Manager;
+using Orleans.Batch.Application.CommandLine;
+using Orleans.Batch.Application.Manager;
 using Orleans.Batch.Tests.Hosting.AwsBatch;
 
 namespace Orleans.Batch.Tests.Deploy;
@@ -19,7 +19,8 @@ internal static class ManagerCommandLine
         });
 
         ManagerSettings? settings = null;
-        var root = LauncherCommandLine.Build(
+        var root = OrleansBatchCommandLine.Build(
+            new Orleans.Batch.Application.Workloads.WorkloadCatalog([new Orleans.Batch.Launcher.Workloads.DemoWorkload(), new Orleans.Batch.Launcher.Workloads.MonteCarloWorkload()]),
             (parsed, _) =>
             {
                 settings = parsed;
@@ -27,7 +28,7 @@ internal static class ManagerCommandLine
             },
             (_, _) => throw new InvalidOperationException("a manager command line must not run the silo role"));
         var parse = root.Parse([.. arguments]);
-        parse.Errors.ShouldBeEmpty($"'{string.Join(' ', arguments)}' does not parse: {(parse.Errors.Count > 0 ? LauncherCommandLine.DescribeError(parse) : string.Empty)}");
+        parse.Errors.ShouldBeEmpty($"'{string.Join(' ', arguments)}' does not parse: {(parse.Errors.Count > 0 ? OrleansBatchCommandLine.DescribeError(parse) : string.Empty)}");
         (await parse.InvokeAsync()).ShouldBe(0);
         return settings.ShouldNotBeNull("the manager action did not run");
     }

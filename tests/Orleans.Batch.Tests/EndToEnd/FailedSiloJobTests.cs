@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Orleans.Batch.Tests.Infrastructure;
-using static Orleans.Batch.Tests.Launcher.Commands.DynamoDBListAndCleanupTests;
+using static Orleans.Batch.Tests.Application.Commands.DynamoDBListAndCleanupTests;
 
 namespace Orleans.Batch.Tests.EndToEnd;
 

@@ -1,4 +1,4 @@
-using Orleans.Batch.Grains.Demo;
+using Orleans.Batch.Launcher.Grains.Demo;
 using Orleans.Batch.Hosting.Cluster;
 using Orleans.Batch.Hosting.Cluster.Backends;
 using Orleans.Batch.Tests.Infrastructure;

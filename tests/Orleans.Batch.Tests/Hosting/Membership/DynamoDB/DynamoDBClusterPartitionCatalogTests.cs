@@ -3,7 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Tests.Infrastructure;
 using Orleans.Runtime;
-using static Orleans.Batch.Tests.Launcher.Commands.ClusterSeeder;
+using static Orleans.Batch.Tests.Application.Commands.ClusterSeeder;
 
 namespace Orleans.Batch.Tests.Hosting.Membership.DynamoDB;
 

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Batch.Application.Manager;
+
+/// <summary>What the manager was asked to do, from its command line (already validated).</summary>
+internal sealed record ManagerSettings
+{
+    public required int MinSilos { get; init; }
+
+    public required int MaxSilos { get; init; }
+
+    public required TimeSpan? LaunchTimeout { get; init; }
+
+    public required string Backend { get; init; }
+
+    public required string Workload { get; init; }
+
+    public IReadOnlyDictionary<string, string> WorkloadOptions { get; init; } = new Dictionary<string, string>();
+
+    public required LogLevel SiloLogLevel { get; init; }
+
+    public required bool Hold { get; init; }
+
+    public required bool Verbose { get; init; }
+
+    public string? ClusterId { get; init; }
+
+    public string? Queue { get; init; }
+
+    public string? Definition { get; init; }
+
+    public string? JobNamePrefix { get; init; }
+
+    public string? Region { get; init; }
+
+    public double? Vcpus { get; init; }
+
+    public int? MemoryMiB { get; init; }
+
+    public int? Gpus { get; init; }
+
+    public TimeSpan? MaxRuntime { get; init; }
+
+    public string? BatchEndpoint { get; init; }
+
+    public string? Table { get; init; }
+
+    public string? DynamoDBEndpoint { get; init; }
+
+    /// <summary>Whether to create a missing table; null: only for a loopback DynamoDB endpoint.</summary>
+    public bool? CreateTable { get; init; }
+
+    public TimeSpan? OrphanTimeout { get; init; } = Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout;
+
+    public TimeSpan TeardownTimeout { get; init; } = Orleans.Batch.Hosting.Cluster.ClusterLaunchOptions.DefaultTeardownTimeout;
+
+    /// <summary>True when membership is kept in DynamoDB (always on AWS Batch; locally when asked).</summary>
+    public bool UsesDynamoDB => Backend != "local" || Table is not null || DynamoDBEndpoint is not null;
+}
