@@ -1,4 +1,4 @@
-using Orleans.Batch.Application.Manager;
+using Orleans.Batch.Hosting.Cluster;
 
 namespace Orleans.Batch.Application.Commands;
 
@@ -8,8 +8,7 @@ internal static class ShellCommandLine
     /// <summary>This Launcher (its app host, or <c>dotnet</c> and its dll) followed by <paramref name="arguments"/>.</summary>
     public static string ForLauncher(IEnumerable<string> arguments)
     {
-        var (fileName, launcherArguments) = LauncherExecutable.Current();
-        return string.Join(' ', new[] { fileName }.Concat(launcherArguments).Concat(arguments).Select(Quote));
+        return string.Join(' ', CurrentProgram.Command([.. arguments]).Select(Quote));
     }
 
     // POSIX shell quoting, only where needed.

@@ -140,6 +140,9 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
 
     public void Info(string message) => _console.MarkupLineInterpolated($"{message}");
 
+    /// <inheritdoc />
+    public void OnInfo(string message) => Info(message);
+
     public void Error(string message) => _console.MarkupLineInterpolated($"[red]error:[/] {message}");
 
     private void WriteSiloLine(SiloOutputLine line)

@@ -30,10 +30,10 @@ internal static class ManagerRunner
         using var signals = new ShutdownSignals(observer.Info);
         var workload = workloads.Get(settings.Workload);
 
-        ClusterEnvironment environment;
+        BatchClusterEnvironment environment;
         try
         {
-            environment = await ClusterEnvironment.CreateAsync(settings, observer, loggerFactory, time, signals.Stopping).ConfigureAwait(false);
+            environment = await BatchClusterEnvironment.CreateAsync(settings.ToClusterOptions(), loggerFactory, time, observer, signals.Stopping).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
         {
@@ -51,10 +51,14 @@ internal static class ManagerRunner
             return ExitCodes.Failure;
         }
 
-        observer.LogsCommand = environment.LogsCommandFor;
+        Func<string, string>? logsCommand = environment.BatchRegion is { } region
+            ? jobId => Commands.LogsCommandLine.For(jobId, region, settings.BatchEndpoint)
+            : null;
+        var cleanupCommand = Commands.CleanupCommandLine.For(environment.ClusterId, settings with { Queue = environment.BatchQueue ?? settings.Queue }, settings.Region ?? environment.BatchRegion);
+        observer.LogsCommand = logsCommand;
         await using (environment.ConfigureAwait(false))
         {
-            var launcher = new ClusterLauncher(environment.Backend, environment.Membership, environment.LaunchOptions, observer, loggerFactory, time, logging => ConfigureClientLogging(logging, settings.Verbose), configureClient);
+            var launcher = environment.CreateLauncher(observer, loggerFactory, time, logging => ConfigureClientLogging(logging, settings.Verbose), configureClient);
             observer.Info($"Launching {Plural(settings.MaxSilos, "silo")} {environment.Description}");
 
             BatchCluster cluster;
@@ -64,20 +68,20 @@ internal static class ManagerRunner
             }
             catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
             {
-                return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, environment) : signals.ExitCode ?? ExitCodes.Interrupted;
+                return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, cleanupCommand) : signals.ExitCode ?? ExitCodes.Interrupted;
             }
             catch (ClusterLaunchException exception)
             {
                 observer.Error(exception.Message);
                 ShowFailedSiloLogs(observer, environment.Backend, exception.Snapshot);
-                ShowFailedSiloJobs(observer, environment.LogsCommandFor, exception.Snapshot);
-                return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, environment) : ExitCodes.Failure;
+                ShowFailedSiloJobs(observer, logsCommand, exception.Snapshot);
+                return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, cleanupCommand) : ExitCodes.Failure;
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 // Already torn down by the launcher; say what went wrong in one line.
                 observer.Error(ErrorMessages.Describe(exception));
-                return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, environment) : ExitCodes.Failure;
+                return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, cleanupCommand) : ExitCodes.Failure;
             }
 
             var context = new WorkloadContext(Console.Out, console, settings.WorkloadOptions);
@@ -85,7 +89,7 @@ internal static class ManagerRunner
             var report = await cluster.ShutdownAsync(ReasonFor(exitCode, signals), signals.Forcing).ConfigureAwait(false);
             if (report.Abandoned)
             {
-                return GaveUp(observer, report, environment);
+                return GaveUp(observer, report, cleanupCommand);
             }
 
             if (!report.Succeeded && exitCode == ExitCodes.Success)
@@ -141,14 +145,14 @@ internal static class ManagerRunner
     }
 
     /// <summary>Tear-down gave up: say what may still run and the exact command that releases it.</summary>
-    private static int GaveUp(ConsoleClusterObserver observer, ClusterTeardownReport report, ClusterEnvironment environment)
+    private static int GaveUp(ConsoleClusterObserver observer, ClusterTeardownReport report, string cleanupCommand)
     {
         var left = report.StillRunning;
         observer.Error(left.Count == 0
             ? "tear-down gave up before the silos were confirmed stopped; they may still run"
             : $"tear-down gave up with {left.Count} silo(s) possibly still running: {string.Join(", ", left.Take(10))}{(left.Count > 10 ? $" and {left.Count - 10} more" : string.Empty)}");
         observer.Info("The cluster is marked abandoned: its silos stop themselves, 'list' shows it as orphaned, and this releases it now:");
-        observer.Info($"  {environment.CleanupCommand}");
+        observer.Info($"  {cleanupCommand}");
         return ExitCodes.TeardownIncomplete;
     }
 

@@ -54,6 +54,31 @@ internal sealed record ManagerSettings
 
     public TimeSpan TeardownTimeout { get; init; } = Orleans.Batch.Hosting.Cluster.ClusterLaunchOptions.DefaultTeardownTimeout;
 
+    /// <summary>The library's settings these flags stand for.</summary>
+    public Orleans.Batch.Hosting.Cluster.BatchClusterOptions ToClusterOptions() => new()
+    {
+        Backend = Backend,
+        Silos = MaxSilos,
+        MinSilos = MinSilos,
+        LaunchTimeout = LaunchTimeout,
+        ClusterId = ClusterId,
+        OrphanTimeout = OrphanTimeout ?? Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout,
+        TeardownTimeout = TeardownTimeout,
+        Queue = Queue,
+        JobDefinition = Definition,
+        JobNamePrefix = JobNamePrefix,
+        Region = Region,
+        Vcpus = Vcpus,
+        MemoryMiB = MemoryMiB,
+        Gpus = Gpus,
+        MaxRuntime = MaxRuntime,
+        BatchEndpoint = BatchEndpoint is null ? null : new Uri(BatchEndpoint),
+        MembershipTable = Table,
+        DynamoDBEndpoint = DynamoDBEndpoint is null ? null : new Uri(DynamoDBEndpoint),
+        CreateTable = CreateTable,
+        SiloOutputLevel = SiloLogLevel,
+    };
+
     /// <summary>True when membership is kept in DynamoDB (always on AWS Batch; locally when asked).</summary>
     public bool UsesDynamoDB => Backend != "local" || Table is not null || DynamoDBEndpoint is not null;
 }
