@@ -7,7 +7,7 @@ namespace Orleans.Batch.Grains.Placement;
 /// Chooses the active silo whose name equals the grain key. Fails loudly rather than placing the grain
 /// elsewhere: a caller that asked for silo X must never silently get silo Y.
 /// </summary>
-public sealed class SiloTargetedPlacementDirector(IClusterMembershipService membership) : IPlacementDirector
+internal sealed class SiloTargetedPlacementDirector(IClusterMembershipService membership) : IPlacementDirector
 {
     /// <inheritdoc />
     public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)

@@ -9,7 +9,7 @@ namespace Orleans.Batch.Grains.Placement;
 /// name (<c>local-0</c> for a local process, the Batch job id such as <c>6f1c…:3</c> on AWS Batch).
 /// </remarks>
 [Serializable, GenerateSerializer, Immutable, SuppressReferenceTracking]
-public sealed class SiloTargetedPlacementStrategy : PlacementStrategy
+internal sealed class SiloTargetedPlacementStrategy : PlacementStrategy
 {
     /// <summary>The shared instance.</summary>
     public static SiloTargetedPlacementStrategy Instance { get; } = new();

@@ -8,7 +8,7 @@ namespace Orleans.Batch.Hosting.Membership;
 /// I-am-alive time and every suspect vote, so a silo recently declared dead stays visible even if it stopped
 /// heartbeating long ago.
 /// </summary>
-public static class DefunctSiloPolicy
+internal static class DefunctSiloPolicy
 {
     /// <summary>Gets the latest time at which <paramref name="entry"/> is known to have changed, in UTC.</summary>
     /// <param name="entry">A membership entry.</param>

@@ -8,7 +8,7 @@ namespace Orleans.Batch.Hosting.Silo;
 /// A port found free can be taken by another process before Orleans binds it; callers retry with new ports
 /// when the silo fails to start with "address in use" (see <see cref="SiloHostRunner"/>).
 /// </remarks>
-public static class FreePortFinder
+internal static class FreePortFinder
 {
     /// <summary>Returns <paramref name="count"/> distinct ports that are free on <paramref name="address"/> right now.</summary>
     public static int[] FindFreePorts(IPAddress address, int count)

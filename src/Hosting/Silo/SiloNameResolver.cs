@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.Silo;
 
 /// <summary>Decides the silo name: configured, else the Batch job id, else host and process id.</summary>
-public static class SiloNameResolver
+internal static class SiloNameResolver
 {
     /// <summary>The variable AWS Batch sets to the job id (<c>&lt;array parent&gt;:&lt;index&gt;</c> for array children).</summary>
     public const string BatchJobIdVariable = "AWS_BATCH_JOB_ID";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Orleans.Batch.Hosting.AwsBatch;
 
 /// <summary>Validates <see cref="AwsBatchClientOptions"/>; every message names the setting by its configuration path.</summary>
-public sealed class AwsBatchClientOptionsValidator : IValidateOptions<AwsBatchClientOptions>
+internal sealed class AwsBatchClientOptionsValidator : IValidateOptions<AwsBatchClientOptions>
 {
     /// <summary>The largest <see cref="AwsBatchClientOptions.MaxAttempts"/>.</summary>
     public const int MaxAttemptsLimit = 20;

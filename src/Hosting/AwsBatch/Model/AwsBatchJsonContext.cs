@@ -24,4 +24,4 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 [JsonSerializable(typeof(DescribeJobDefinitionsResponse))]
 [JsonSerializable(typeof(RegisterJobDefinitionRequest))]
 [JsonSerializable(typeof(RegisterJobDefinitionResponse))]
-public sealed partial class AwsBatchJsonContext : JsonSerializerContext;
+internal sealed partial class AwsBatchJsonContext : JsonSerializerContext;

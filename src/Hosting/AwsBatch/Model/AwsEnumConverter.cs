@@ -11,7 +11,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 /// AWS adds enum values over time and an old client must keep working against a newer service.
 /// </summary>
 /// <typeparam name="TEnum">An enum whose zero member is <c>Unknown</c> and whose other members carry their wire names.</typeparam>
-public sealed class AwsEnumConverter<TEnum> : JsonConverter<TEnum>
+internal sealed class AwsEnumConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum
 {
     private static readonly FrozenDictionary<string, TEnum> ByName = BuildNames().ToFrozenDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);

@@ -7,7 +7,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 /// AWS Batch timestamps are <c>long</c> members holding milliseconds since the Unix epoch (UTC);
 /// this converter exposes them as <see cref="DateTimeOffset"/>.
 /// </summary>
-public sealed class EpochMillisecondsConverter : JsonConverter<DateTimeOffset>
+internal sealed class EpochMillisecondsConverter : JsonConverter<DateTimeOffset>
 {
     /// <inheritdoc />
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

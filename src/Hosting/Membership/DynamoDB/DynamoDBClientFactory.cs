@@ -16,7 +16,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// dummy credentials are used: DynamoDB Local accepts any.</description></item>
 /// </list>
 /// </remarks>
-public static class DynamoDBClientFactory
+internal static class DynamoDBClientFactory
 {
     /// <summary>The signing region used with a <see cref="DynamoDBMembershipOptions.ServiceUrl"/> when no region is known.</summary>
     public const string DefaultLocalRegion = "us-east-1";

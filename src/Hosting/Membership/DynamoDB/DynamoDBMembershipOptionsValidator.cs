@@ -7,7 +7,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// Validates <see cref="DynamoDBMembershipOptions"/> at start; each message names the setting by its configuration
 /// path (e.g. <c>OrleansBatch:DynamoDB:TableName</c>).
 /// </summary>
-public sealed partial class DynamoDBMembershipOptionsValidator : IValidateOptions<DynamoDBMembershipOptions>
+internal sealed partial class DynamoDBMembershipOptionsValidator : IValidateOptions<DynamoDBMembershipOptions>
 {
     private const string Section = DynamoDBMembershipOptions.SectionName;
 

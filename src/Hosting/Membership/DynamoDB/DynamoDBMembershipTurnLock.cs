@@ -9,7 +9,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// back with a conditional delete. A turn expires after <see cref="TurnLifetime"/>, so a silo that died holding it
 /// delays the others by at most that.
 /// </summary>
-public sealed class DynamoDBMembershipTurnLock(IAmazonDynamoDB client, DynamoDBMembershipOptions options, TimeProvider timeProvider) : IMembershipTurnLock
+internal sealed class DynamoDBMembershipTurnLock(IAmazonDynamoDB client, DynamoDBMembershipOptions options, TimeProvider timeProvider) : IMembershipTurnLock
 {
     /// <summary>The sort key of the turn item (reserved: ignored by reads, deleted with the cluster).</summary>
     public const string TurnSortKey = "$turn";

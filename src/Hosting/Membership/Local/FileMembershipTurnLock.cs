@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.Membership.Local;
 
 /// <summary>The turn of a local cluster: an exclusive lock on a file beside its table, released by the kernel if its holder dies.</summary>
-public sealed class FileMembershipTurnLock(LocalMembershipOptions options) : IMembershipTurnLock
+internal sealed class FileMembershipTurnLock(LocalMembershipOptions options) : IMembershipTurnLock
 {
     /// <inheritdoc />
     public Task<IAsyncDisposable?> TryEnterAsync(string clusterId, CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ namespace Orleans.Batch.Hosting.Membership.Local;
 public static class LocalMembershipExtensions
 {
     /// <summary>Uses a membership table file shared by every silo on this machine.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "The overloads extend different builders (silo, client); they never compete.")]
     public static ISiloBuilder UseLocalFileMembership(this ISiloBuilder builder, Action<OptionsBuilder<LocalMembershipOptions>>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -18,6 +19,7 @@ public static class LocalMembershipExtensions
     }
 
     /// <summary>Reads the cluster's gateways from the membership table file.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "The overloads extend different builders (silo, client); they never compete.")]
     public static IClientBuilder UseLocalFileMembership(this IClientBuilder builder, Action<OptionsBuilder<LocalMembershipOptions>>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);

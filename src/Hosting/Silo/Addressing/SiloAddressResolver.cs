@@ -18,7 +18,7 @@ namespace Orleans.Batch.Hosting.Silo.Addressing;
 /// Each call resolves afresh (nothing is cached); the silo start-up calls it once. Metadata sources that are not
 /// configured are skipped without any network traffic, so a machine that is not on AWS resolves at once.
 /// </remarks>
-public sealed class SiloAddressResolver : ISiloAddressResolver
+internal sealed class SiloAddressResolver : ISiloAddressResolver
 {
     /// <summary>The name of the <see cref="HttpClient"/> the resolver is registered with.</summary>
     public const string HttpClientName = "Orleans.Batch.SiloAddress";

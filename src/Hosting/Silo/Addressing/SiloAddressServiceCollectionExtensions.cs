@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Orleans.Batch.Hosting.Silo.Addressing;
 
 /// <summary>Registers the <see cref="ISiloAddressResolver"/>.</summary>
-public static class SiloAddressServiceCollectionExtensions
+internal static class SiloAddressServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ISiloAddressResolver"/> with <see cref="SiloAddressOptions"/> bound from the

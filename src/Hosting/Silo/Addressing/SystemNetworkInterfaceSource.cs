@@ -4,7 +4,7 @@ using System.Net.NetworkInformation;
 namespace Orleans.Batch.Hosting.Silo.Addressing;
 
 /// <summary>Lists the machine's real network interfaces through <see cref="NetworkInterface"/>.</summary>
-public sealed class SystemNetworkInterfaceSource : INetworkInterfaceSource
+internal sealed class SystemNetworkInterfaceSource : INetworkInterfaceSource
 {
     /// <inheritdoc />
     public IReadOnlyList<NetworkInterfaceSnapshot> GetInterfaces()

@@ -4,7 +4,7 @@ using Orleans.Batch.Hosting.Silo.Addressing;
 namespace Orleans.Batch.Tests.Hosting.Silo.Addressing;
 
 /// <summary>Builds a <see cref="SiloAddressResolver"/> over a real, proxy-free HttpClient, with a logger that keeps entries.</summary>
-public sealed class ResolverHarness : IDisposable
+internal sealed class ResolverHarness : IDisposable
 {
     private readonly HttpClient _httpClient = new(new SocketsHttpHandler { UseProxy = false });
 
