@@ -50,8 +50,11 @@ public sealed class LauncherProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the Launcher with <paramref name="arguments"/>, marked for <paramref name="leaks"/>.</summary>
-    public static LauncherProcess Start(ProcessLeakDetector leaks, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the Launcher (or another Orleans.Batch app's <paramref name="appDll"/>) with <paramref name="arguments"/>,
+    /// marked for <paramref name="leaks"/>.
+    /// </summary>
+    public static LauncherProcess Start(ProcessLeakDetector leaks, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? appDll = null)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -60,7 +63,7 @@ public sealed class LauncherProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        startInfo.ArgumentList.Add(LauncherDll);
+        startInfo.ArgumentList.Add(appDll ?? LauncherDll);
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -91,9 +94,9 @@ public sealed class LauncherProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the Launcher to completion and returns its exit code.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(ProcessLeakDetector leaks, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(ProcessLeakDetector leaks, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string? appDll = null)
     {
-        await using var launcher = Start(leaks, arguments, environment);
+        await using var launcher = Start(leaks, arguments, environment, appDll);
         var exitCode = await launcher.WaitForExitAsync(timeout);
         return (exitCode, launcher.StandardOutput, launcher.StandardError);
     }
