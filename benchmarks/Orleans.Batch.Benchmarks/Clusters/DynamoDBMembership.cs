@@ -18,7 +18,6 @@ namespace Orleans.Batch.Benchmarks.Clusters;
 /// <param name="direct">A client straight to DynamoDB Local, for the harness's own (uncounted) checks.</param>
 internal sealed class DynamoDBMembership(Uri managerEndpoint, Uri siloEndpoint, IAmazonDynamoDB direct) : OursMembership
 {
-    private static readonly string ServiceUrlKey = $"{DynamoDBMembershipOptions.SectionName}:{nameof(DynamoDBMembershipOptions.ServiceUrl)}";
 
     public override string Label => "DynamoDB";
 
@@ -53,8 +52,15 @@ internal sealed class DynamoDBMembership(Uri managerEndpoint, Uri siloEndpoint, 
 
         public string Description => inner.Description;
 
-        public IReadOnlyDictionary<string, string> SiloConfiguration { get; } =
-            new Dictionary<string, string>(inner.SiloConfiguration) { [ServiceUrlKey] = siloServiceUrl };
+        public SiloSettings ConfigureSilos(SiloSettings settings)
+        {
+            var configured = inner.ConfigureSilos(settings);
+            var dynamo = configured.DynamoDB!;
+            return configured with
+            {
+                DynamoDB = new DynamoDBMembershipOptions { TableName = dynamo.TableName, Region = dynamo.Region, ServiceUrl = new Uri(siloServiceUrl), TimeToLive = dynamo.TimeToLive },
+            };
+        }
 
         public IManagerLeaseStore Leases => inner.Leases;
 

@@ -15,7 +15,7 @@ internal sealed class RecordingMembership(IClusterMembership inner) : IClusterMe
 
     public string Description => inner.Description;
 
-    public IReadOnlyDictionary<string, string> SiloConfiguration => inner.SiloConfiguration;
+    public SiloSettings ConfigureSilos(SiloSettings settings) => inner.ConfigureSilos(settings);
 
     public Orleans.Batch.Hosting.Membership.Lease.IManagerLeaseStore Leases => inner.Leases;
 

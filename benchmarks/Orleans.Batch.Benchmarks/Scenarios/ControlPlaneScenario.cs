@@ -80,20 +80,17 @@ internal static class ControlPlaneScenario
             context.LoggerFactory.CreateLogger<AwsBatchBackend>());
 
         // What the manager hands every silo with DynamoDB membership (ClusterLauncher + DynamoDBClusterMembership).
-        var configuration = new Dictionary<string, string>
+        var siloSettings = new SiloSettings
         {
-            [OrleansBatchConfiguration.ClusterIdKey] = clusterId,
-            [OrleansBatchConfiguration.ServiceIdKey] = OrleansBatchConfiguration.DefaultServiceId,
-            [OrleansBatchConfiguration.MembershipKey] = "DynamoDB",
-            [$"{DynamoDBMembershipOptions.SectionName}:{nameof(DynamoDBMembershipOptions.TableName)}"] = DynamoDBMembershipOptions.DefaultTableName,
-            [$"{DynamoDBMembershipOptions.SectionName}:{nameof(DynamoDBMembershipOptions.Region)}"] = Region,
-            [$"{DynamoDBMembershipOptions.SectionName}:{nameof(DynamoDBMembershipOptions.TimeToLive)}"] = TimeSpan.FromDays(1).ToString("c", CultureInfo.InvariantCulture),
-            [$"{ManagerLeaseOptions.SectionName}:{nameof(ManagerLeaseOptions.OrphanTimeout)}"] = ManagerLeaseOptions.DefaultOrphanTimeout.ToString("c", CultureInfo.InvariantCulture),
+            ClusterId = clusterId,
+            Membership = MembershipKind.DynamoDB,
+            DynamoDB = new DynamoDBMembershipOptions { Region = Region },
+            OrphanTimeout = ManagerLeaseOptions.DefaultOrphanTimeout,
         };
 
         // Submit.
         var clock = Clock.StartNew();
-        var launched = await backend.LaunchAsync(new SiloLaunchSpec(clusterId, silos, configuration), cancellationToken);
+        var launched = await backend.LaunchAsync(new SiloLaunchSpec(clusterId, silos, siloSettings), cancellationToken);
         var submitted = clock.Elapsed;
         var afterSubmit = client.Snapshot();
         if (launched.Count != silos)

@@ -178,11 +178,6 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
                 ["AWS_REGION"] = endpoint.SigningRegion,
                 ["AWS_DEFAULT_REGION"] = endpoint.SigningRegion,
             };
-            if (IsLoopback(options.BatchEndpoint))
-            {
-                // A Batch endpoint on this machine (the emulator) runs its jobs here too.
-                environment[OrleansBatchConfiguration.ToEnvironmentVariable(Silo.OrleansBatchSiloExtensions.AdvertisedAddressKey)] = IPAddress.Loopback.ToString();
-            }
 
             var backend = new AwsBatchBackend(
                 client,
@@ -197,6 +192,9 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
                     MaxRuntime = options.MaxRuntime ?? AwsBatchBackendOptions.DefaultMaxRuntime,
                     ManagerJobId = ownJob?.JobId,
                     SiloCommand = options.SiloArguments,
+
+                    // A Batch endpoint on this machine (the emulator) runs its jobs here too.
+                    AdvertisedAddress = IsLoopback(options.BatchEndpoint) ? IPAddress.Loopback.ToString() : null,
                     Environment = environment,
                 },
                 time,

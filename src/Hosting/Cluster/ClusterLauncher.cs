@@ -82,11 +82,7 @@ public sealed partial class ClusterLauncher
         IHost? unstartedClient = null;
         try
         {
-            var configuration = new Dictionary<string, string>(_membership.SiloConfiguration)
-            {
-                [OrleansBatchConfiguration.ClusterIdKey] = _options.ClusterId,
-                [OrleansBatchConfiguration.ServiceIdKey] = _options.ServiceId,
-            };
+            var settings = _membership.ConfigureSilos(new SiloSettings { ClusterId = _options.ClusterId, ServiceId = _options.ServiceId });
 
             // The table must be there before anything is launched, and the lease before any silo looks for it.
             await _membership.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -96,11 +92,11 @@ public sealed partial class ClusterLauncher
                 var renewer = new ManagerLeaseRenewer(_membership.Leases, _options.ClusterId, orphanTimeout, _observer, _time, _logger);
                 teardown.LeaseRenewer = renewer;
                 await renewer.StartAsync(cancellationToken).ConfigureAwait(false);
-                configuration[ManagerLeaseOptions.SectionName + ":" + nameof(ManagerLeaseOptions.OrphanTimeout)] = orphanTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+                settings = settings with { OrphanTimeout = orphanTimeout };
             }
 
             LogLaunching(_logger, _options.MaxSilos, _backend.Name, _options.ClusterId, _membership.Description);
-            var launched = await _backend.LaunchAsync(new SiloLaunchSpec(_options.ClusterId, _options.MaxSilos, configuration), cancellationToken).ConfigureAwait(false);
+            var launched = await _backend.LaunchAsync(new SiloLaunchSpec(_options.ClusterId, _options.MaxSilos, settings), cancellationToken).ConfigureAwait(false);
 
             // Build the client while the silos start: only the connection has to wait for them.
             unstartedClient = BuildClientHost();

@@ -62,10 +62,11 @@ public static class OrleansBatchSiloExtensions
 
         builder.UseOrleans(silo =>
         {
+            var contract = SiloSettings.Read(configuration);
             silo.Configure<ClusterOptions>(o =>
             {
-                o.ClusterId = configuration[OrleansBatchConfiguration.ClusterIdKey] ?? string.Empty;
-                o.ServiceId = configuration[OrleansBatchConfiguration.ServiceIdKey] ?? OrleansBatchConfiguration.DefaultServiceId;
+                o.ClusterId = contract.ClusterId;
+                o.ServiceId = contract.ServiceId;
             });
             silo.Configure<SiloOptions>(o => o.SiloName = siloName);
             silo.Configure<EndpointOptions>(o =>
@@ -88,7 +89,7 @@ public static class OrleansBatchSiloExtensions
     }
 
     /// <summary>The configuration key of an explicit advertised address (see <see cref="SiloAddressOptions.AdvertisedAddress"/>).</summary>
-    public const string AdvertisedAddressKey = SiloAddressOptions.SectionName + ":" + nameof(SiloAddressOptions.AdvertisedAddress);
+    public const string AdvertisedAddressKey = SiloSettings.Keys.AdvertisedAddress;
 
     private static void UseMembership(ISiloBuilder silo, IConfiguration configuration)
     {

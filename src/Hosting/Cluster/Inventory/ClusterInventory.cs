@@ -102,7 +102,7 @@ public sealed class ClusterInventory(IClusterPartitionCatalog partitions, Cluste
     }
 
     private static string Describe(ClusterJob job) =>
-        job.SiloConfiguration.TryGetValue(Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBMembershipOptions.SectionName + ":TableName", out var table)
+        job.SiloConfiguration.TryGetValue(Configuration.SiloSettings.Keys.DynamoDBTableName, out var table)
             ? $" (table {table})"
             : string.Empty;
 }

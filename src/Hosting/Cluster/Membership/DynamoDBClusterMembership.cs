@@ -34,28 +34,6 @@ public sealed class DynamoDBClusterMembership : IClusterMembership, IDisposable
             time,
             _client);
         Leases = new DynamoDBManagerLeaseStore(_client, options, time);
-
-        var configuration = new Dictionary<string, string>
-        {
-            [OrleansBatchConfiguration.MembershipKey] = nameof(MembershipKind.DynamoDB),
-            [Key(nameof(DynamoDBMembershipOptions.TableName))] = options.TableName,
-        };
-        if (options.Region is { } region)
-        {
-            configuration[Key(nameof(DynamoDBMembershipOptions.Region))] = region;
-        }
-
-        if (options.ServiceUrl is { } url)
-        {
-            configuration[Key(nameof(DynamoDBMembershipOptions.ServiceUrl))] = url.AbsoluteUri;
-        }
-
-        if (options.TimeToLive is { } ttl)
-        {
-            configuration[Key(nameof(DynamoDBMembershipOptions.TimeToLive))] = ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        SiloConfiguration = configuration;
     }
 
     /// <inheritdoc />
@@ -67,7 +45,15 @@ public sealed class DynamoDBClusterMembership : IClusterMembership, IDisposable
         : $"DynamoDB table {_options.TableName}, partition {_clusterId}";
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> SiloConfiguration { get; }
+    public SiloSettings ConfigureSilos(SiloSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings with
+        {
+            Membership = MembershipKind.DynamoDB,
+            DynamoDB = new DynamoDBMembershipOptions { TableName = _options.TableName, Region = _options.Region, ServiceUrl = _options.ServiceUrl, TimeToLive = _options.TimeToLive },
+        };
+    }
 
     /// <inheritdoc />
     public IManagerLeaseStore Leases { get; }
@@ -109,5 +95,4 @@ public sealed class DynamoDBClusterMembership : IClusterMembership, IDisposable
         _client.Dispose();
     }
 
-    private static string Key(string property) => $"{DynamoDBMembershipOptions.SectionName}:{property}";
 }

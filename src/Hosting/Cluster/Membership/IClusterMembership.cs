@@ -16,8 +16,10 @@ public interface IClusterMembership
     /// <summary>A human-readable location, e.g. a file path or <c>DynamoDB table T, partition P</c>.</summary>
     string Description { get; }
 
-    /// <summary>The configuration silos need to use this table (merged into what the backend passes them).</summary>
-    IReadOnlyDictionary<string, string> SiloConfiguration { get; }
+    /// <summary>Adds what silos need to use this table to the settings the manager hands them.</summary>
+    /// <param name="settings">The settings so far.</param>
+    /// <returns>The settings with this table's kind and location.</returns>
+    SiloSettings ConfigureSilos(SiloSettings settings);
 
     /// <summary>Where the manager's lease on the cluster is kept (beside the rows).</summary>
     IManagerLeaseStore Leases { get; }

@@ -28,11 +28,6 @@ public sealed class LocalClusterMembership : IClusterMembership
             Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = OrleansBatchConfiguration.DefaultServiceId }),
             loggerFactory.CreateLogger<FileMembershipTable>());
         Leases = new FileManagerLeaseStore(options);
-        SiloConfiguration = new Dictionary<string, string>
-        {
-            [OrleansBatchConfiguration.MembershipKey] = nameof(MembershipKind.Local),
-            [LocalMembershipOptions.SectionName + ":Directory"] = options.Directory,
-        };
     }
 
     /// <inheritdoc />
@@ -42,7 +37,11 @@ public sealed class LocalClusterMembership : IClusterMembership
     public string Description => _options.GetTablePath(_clusterId);
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> SiloConfiguration { get; }
+    public SiloSettings ConfigureSilos(SiloSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings with { Membership = MembershipKind.Local, LocalMembershipDirectory = _options.Directory };
+    }
 
     /// <inheritdoc />
     public IManagerLeaseStore Leases { get; }

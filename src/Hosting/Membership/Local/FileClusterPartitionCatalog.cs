@@ -28,7 +28,7 @@ public sealed class FileClusterPartitionCatalog(LocalMembershipOptions options) 
             return false;
         }
 
-        return siloConfiguration.TryGetValue(LocalMembershipOptions.SectionName + ":Directory", out var directory)
+        return siloConfiguration.TryGetValue(SiloSettings.Keys.LocalMembershipDirectory, out var directory)
             ? string.Equals(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(options.Directory).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal)
             : null;
     }

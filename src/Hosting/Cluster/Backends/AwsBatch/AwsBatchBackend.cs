@@ -151,9 +151,10 @@ public sealed partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBack
             environment[key] = value;
         }
 
-        foreach (var (key, value) in spec.Configuration)
+        var settings = options.AdvertisedAddress is { } address ? spec.Settings with { AdvertisedAddress = address } : spec.Settings;
+        foreach (var (key, value) in settings.ToEnvironment())
         {
-            environment[OrleansBatchConfiguration.ToEnvironmentVariable(key)] = value;
+            environment[key] = value;
         }
 
         var resources = new List<ResourceRequirement>();

@@ -42,6 +42,12 @@ public sealed class AwsBatchBackendOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The address every silo advertises; null (the default) lets each discover its own (ECS task metadata, EC2
+    /// instance metadata, interfaces). Set for a Batch endpoint on this machine, whose jobs run here too.
+    /// </summary>
+    public string? AdvertisedAddress { get; init; }
+
     /// <summary>How long tear-down waits for the terminated jobs to end, to report them. Default 60 s.</summary>
     public TimeSpan TerminationWaitLimit { get; init; } = TimeSpan.FromSeconds(60);
 

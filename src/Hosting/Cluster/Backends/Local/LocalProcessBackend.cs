@@ -53,15 +53,18 @@ public sealed partial class LocalProcessBackend(LocalProcessBackendOptions optio
                 environment[key] = value;
             }
 
-            foreach (var (key, value) in spec.Configuration)
+            // Local silos listen on loopback, are named by index, and watch their manager's pipe and process.
+            var settings = spec.Settings with
             {
-                environment[OrleansBatchConfiguration.ToEnvironmentVariable(key)] = value;
+                SiloName = name,
+                AdvertisedAddress = "127.0.0.1",
+                WatchStandardInput = true,
+                ParentProcessId = Environment.ProcessId,
+            };
+            foreach (var (key, value) in settings.ToEnvironment())
+            {
+                environment[key] = value;
             }
-
-            environment[Env(SiloHostingOptions.SectionName + ":Name")] = name;
-            environment[Env(SiloHostingOptions.SectionName + ":WatchStandardInput")] = "true";
-            environment[Env(SiloHostingOptions.SectionName + ":ParentProcessId")] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-            environment[Env(OrleansBatchSiloExtensions.AdvertisedAddressKey)] = "127.0.0.1";
 
             options.ConfigureSilo?.Invoke(index, environment);
             var silo = SiloProcess.Start(index, name, environment, options);

@@ -124,7 +124,7 @@ public sealed class AwsBatchBackendTests : IAsyncLifetime
         TimeProvider.System,
         NullLogger<AwsBatchBackend>.Instance);
 
-    private static SiloLaunchSpec Spec(int count) => new("cluster-1", count, new Dictionary<string, string> { ["OrleansBatch:ClusterId"] = "cluster-1" });
+    private static SiloLaunchSpec Spec(int count) => new("cluster-1", count, new Orleans.Batch.Hosting.Configuration.SiloSettings { ClusterId = "cluster-1" });
 
     private static class AwsBatchClusterTestsAccess
     {
