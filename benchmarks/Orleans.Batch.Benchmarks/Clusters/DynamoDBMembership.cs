@@ -1,9 +1,10 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
-using Orleans.Batch.Hosting.Cluster.Membership;
-using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.Membership;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
+using Orleans.Batch.Hosting.Membership.Local;
+using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Hosting.Membership.Lease;
 
 namespace Orleans.Batch.Benchmarks.Clusters;

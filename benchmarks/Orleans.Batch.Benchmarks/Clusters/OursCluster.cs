@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Orleans.Batch.Benchmarks.Infrastructure;
 using Orleans.Batch.Hosting.Cluster;
 using Orleans.Batch.Hosting.Cluster.Backends.Local;
-using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.Membership;
+using Orleans.Batch.Hosting.Membership.DynamoDB;
+using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Runtime;
 
 namespace Orleans.Batch.Benchmarks.Clusters;

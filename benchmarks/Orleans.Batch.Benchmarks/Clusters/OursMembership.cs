@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.Membership;
+using Orleans.Batch.Hosting.Membership.DynamoDB;
+using Orleans.Batch.Hosting.Membership.Local;
 
 namespace Orleans.Batch.Benchmarks.Clusters;
 

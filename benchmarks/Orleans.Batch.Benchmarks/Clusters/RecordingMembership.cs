@@ -1,5 +1,7 @@
 using Orleans.Batch.Benchmarks.Infrastructure;
-using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.Membership;
+using Orleans.Batch.Hosting.Membership.DynamoDB;
+using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Hosting.Configuration;
 
 namespace Orleans.Batch.Benchmarks.Clusters;

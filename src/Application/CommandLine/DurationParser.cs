@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Orleans.Batch.Application.CommandLine;
 
 /// <summary>
-/// Parses durations such as <c>90</c> (seconds), <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>2d</c> or <c>00:05:00</c>,
+/// The one duration syntax of every command line here (the Batch emulator compiles this same file). Parses durations such as <c>90</c> (seconds), <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>2d</c> or <c>00:05:00</c>,
 /// from 1 ms up to <see cref="Maximum"/>.
 /// </summary>
 internal static class DurationParser
@@ -14,11 +14,11 @@ internal static class DurationParser
     /// <summary>How the maximum is written in messages.</summary>
     public const string MaximumText = "30d";
 
-    /// <summary>Parses <paramref name="text"/> as a positive duration of at most <see cref="Maximum"/>.</summary>
-    public static bool TryParse(string text, out TimeSpan duration)
+    /// <summary>Parses <paramref name="text"/> as a positive duration (or zero, with <paramref name="allowZero"/>) of at most <see cref="Maximum"/>.</summary>
+    public static bool TryParse(string? text, out TimeSpan duration, bool allowZero = false)
     {
         duration = default;
-        text = text.Trim();
+        text = text?.Trim() ?? string.Empty;
         if (text.Length == 0 || text.Length > 64)
         {
             return false;
@@ -44,7 +44,7 @@ internal static class DurationParser
         }
 
         // Compare as seconds before building a TimeSpan: a huge value must be refused, not overflow.
-        if (!double.IsFinite(seconds) || seconds < 0.001 || seconds > Maximum.TotalSeconds)
+        if (!double.IsFinite(seconds) || (seconds < 0.001 && !(allowZero && seconds == 0)) || seconds > Maximum.TotalSeconds)
         {
             return false;
         }

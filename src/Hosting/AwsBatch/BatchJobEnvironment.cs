@@ -13,8 +13,20 @@ namespace Orleans.Batch.Hosting.AwsBatch;
 /// <param name="Attempt">The attempt number (<c>AWS_BATCH_JOB_ATTEMPT</c>).</param>
 public sealed record BatchJobEnvironment(string JobId, int? ArrayIndex, string? JobQueue, string? ComputeEnvironment, int? Attempt)
 {
-    /// <summary>The job id variable.</summary>
+    /// <summary>The job id variable (<c>AWS_BATCH_JOB_ID</c>); every name Batch sets is defined here and only here.</summary>
     public const string JobIdVariable = "AWS_BATCH_JOB_ID";
+
+    /// <summary>The array index variable of an array child.</summary>
+    public const string ArrayIndexVariable = "AWS_BATCH_JOB_ARRAY_INDEX";
+
+    /// <summary>The job queue variable.</summary>
+    public const string JobQueueVariable = "AWS_BATCH_JQ_NAME";
+
+    /// <summary>The compute environment variable.</summary>
+    public const string ComputeEnvironmentVariable = "AWS_BATCH_CE_NAME";
+
+    /// <summary>The attempt number variable.</summary>
+    public const string AttemptVariable = "AWS_BATCH_JOB_ATTEMPT";
 
     /// <summary>Reads the variables; null when this process is not running in a Batch job.</summary>
     public static BatchJobEnvironment? Read(Func<string, string?> getEnvironmentVariable)
@@ -28,10 +40,10 @@ public sealed record BatchJobEnvironment(string JobId, int? ArrayIndex, string? 
 
         return new BatchJobEnvironment(
             jobId,
-            ParseInt(getEnvironmentVariable("AWS_BATCH_JOB_ARRAY_INDEX")),
-            NonEmpty(getEnvironmentVariable("AWS_BATCH_JQ_NAME")),
-            NonEmpty(getEnvironmentVariable("AWS_BATCH_CE_NAME")),
-            ParseInt(getEnvironmentVariable("AWS_BATCH_JOB_ATTEMPT")));
+            ParseInt(getEnvironmentVariable(ArrayIndexVariable)),
+            NonEmpty(getEnvironmentVariable(JobQueueVariable)),
+            NonEmpty(getEnvironmentVariable(ComputeEnvironmentVariable)),
+            ParseInt(getEnvironmentVariable(AttemptVariable)));
     }
 
     /// <summary>Reads this process's variables.</summary>

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Cluster.Backends;
-using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.Membership;
+using Orleans.Batch.Hosting.Membership.DynamoDB;
+using Orleans.Batch.Hosting.Membership.Local;
 
 namespace Orleans.Batch.Hosting.Cluster;
 

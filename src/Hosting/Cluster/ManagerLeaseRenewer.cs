@@ -29,7 +29,7 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
         _observer = observer;
         _time = time;
         _logger = logger;
-        var job = Environment.GetEnvironmentVariable("AWS_BATCH_JOB_ID");
+        var job = Environment.GetEnvironmentVariable(AwsBatch.BatchJobEnvironment.JobIdVariable);
         _holder = $"{Environment.MachineName} pid {Environment.ProcessId}" + (string.IsNullOrEmpty(job) ? string.Empty : $" job {job}");
     }
 

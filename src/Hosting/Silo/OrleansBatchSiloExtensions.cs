@@ -10,7 +10,6 @@ using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Hosting.Silo.Addressing;
-using Orleans.Batch.Hosting.Silo.Membership;
 using Orleans.Runtime;
 using Orleans.Batch.Hosting.Silo.Watchdog;
 using Orleans.Configuration;

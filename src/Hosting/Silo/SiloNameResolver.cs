@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.Silo;
 internal static class SiloNameResolver
 {
     /// <summary>The variable AWS Batch sets to the job id (<c>&lt;array parent&gt;:&lt;index&gt;</c> for array children).</summary>
-    public const string BatchJobIdVariable = "AWS_BATCH_JOB_ID";
+    public const string BatchJobIdVariable = AwsBatch.BatchJobEnvironment.JobIdVariable;
 
     /// <summary>Resolves the name from options and the environment.</summary>
     public static string Resolve(SiloHostingOptions options, Func<string, string?> getEnvironmentVariable)

@@ -82,7 +82,7 @@ internal static class EmulatorCommandLine
         CustomParser = argument =>
         {
             var text = argument.Tokens.Count > 0 ? argument.Tokens[0].Value : null;
-            if (DurationParser.TryParse(text, out var duration))
+            if (Orleans.Batch.Application.CommandLine.DurationParser.TryParse(text, out var duration, allowZero: true))
             {
                 return duration;
             }

@@ -143,7 +143,7 @@ public sealed class EnvironmentErrorTests(DynamoDBLocalFixture dynamo)
         {
             // A row that is not a membership entry sits in the cluster's partition (a bug elsewhere, a manual edit).
             var options = new Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBMembershipOptions { TableName = table, ServiceUrl = new Uri(dynamo.ServiceUrl), Region = "us-east-1", CreateIfNotExists = true };
-            using (var membership = new Orleans.Batch.Hosting.Cluster.Membership.DynamoDBClusterMembership(clusterId, options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
+            using (var membership = new Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBClusterMembership(clusterId, options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance))
             {
                 await membership.PrepareAsync(TestContext.Current.CancellationToken);
             }

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.Silo.Addressing;
 internal static class AwsEnvironmentVariables
 {
     /// <summary>Set by AWS Batch in every job container.</summary>
-    public const string BatchJobId = "AWS_BATCH_JOB_ID";
+    public const string BatchJobId = AwsBatch.BatchJobEnvironment.JobIdVariable;
 
     /// <summary>Set by the ECS agent (and on Fargate) in every container: the task metadata endpoint v4.</summary>
     public const string EcsContainerMetadataUriV4 = "ECS_CONTAINER_METADATA_URI_V4";

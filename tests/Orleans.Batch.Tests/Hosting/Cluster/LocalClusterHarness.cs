@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Batch.Hosting.Cluster;
 using Orleans.Batch.Hosting.Cluster.Backends.Local;
-using Orleans.Batch.Hosting.Cluster.Membership;
+using Orleans.Batch.Hosting.Membership;
+using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Tests.Infrastructure;
 

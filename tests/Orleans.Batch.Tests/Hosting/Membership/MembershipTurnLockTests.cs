@@ -16,7 +16,7 @@ public sealed class MembershipTurnLockTests(DynamoDBLocalFixture dynamo) : IAsyn
     public async ValueTask InitializeAsync()
     {
         await dynamo.StartAsync(TestContext.Current.CancellationToken);
-        using var membership = new Orleans.Batch.Hosting.Cluster.Membership.DynamoDBClusterMembership("setup", DynamoDBOptions, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        using var membership = new Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBClusterMembership("setup", DynamoDBOptions, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         await membership.PrepareAsync(TestContext.Current.CancellationToken);
     }
 

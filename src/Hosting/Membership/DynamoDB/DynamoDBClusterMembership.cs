@@ -7,7 +7,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
-namespace Orleans.Batch.Hosting.Cluster.Membership;
+namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 
 /// <summary>The manager's side of a cluster's partition in the DynamoDB membership table.</summary>
 public sealed class DynamoDBClusterMembership : IClusterMembership, IDisposable

@@ -6,7 +6,7 @@ using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
-namespace Orleans.Batch.Hosting.Cluster.Membership;
+namespace Orleans.Batch.Hosting.Membership.Local;
 
 /// <summary>The manager's side of a local file membership table.</summary>
 public sealed class LocalClusterMembership : IClusterMembership

@@ -2,7 +2,7 @@ using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Hosting;
 
-namespace Orleans.Batch.Hosting.Cluster.Membership;
+namespace Orleans.Batch.Hosting.Membership;
 
 /// <summary>
 /// The manager's side of one cluster's membership table: what silos need to find it, how the manager's

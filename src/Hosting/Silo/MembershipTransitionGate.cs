@@ -4,7 +4,7 @@ using Orleans.Batch.Hosting.Membership;
 using Orleans.Configuration;
 using Orleans.Runtime;
 
-namespace Orleans.Batch.Hosting.Silo.Membership;
+namespace Orleans.Batch.Hosting.Silo;
 
 /// <summary>
 /// Lets one silo of a cluster at a time write its membership transitions (Joining and Active when it starts,
