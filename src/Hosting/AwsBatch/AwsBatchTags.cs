@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch;
 /// The tags Orleans.Batch puts on every job it submits. Clean-up only ever touches jobs that carry
 /// <see cref="Tool"/> = <see cref="ToolValue"/> and whose cluster's lease has expired.
 /// </summary>
-public static class AwsBatchTags
+internal static class AwsBatchTags
 {
     /// <summary>Marks a job as Orleans.Batch's.</summary>
     public const string Tool = "orleans-batch:tool";

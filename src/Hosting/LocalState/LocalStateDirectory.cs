@@ -11,7 +11,7 @@ namespace Orleans.Batch.Hosting.LocalState;
 /// are created one level at a time below a parent that exists, so a wrong setting or <c>TMPDIR</c> is an error
 /// rather than a new directory tree.
 /// </remarks>
-public static class LocalStateDirectory
+internal static class LocalStateDirectory
 {
     /// <summary>The name of the state directory under the temporary directory.</summary>
     public const string FolderName = "orleans-batch";

@@ -15,7 +15,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// one warning per outage, instead of failing every refresh: the silos are still there, and the client keeps
 /// talking to them.
 /// </remarks>
-public sealed partial class DynamoDBGatewayListProvider : IGatewayListProvider, IDisposable
+internal sealed partial class DynamoDBGatewayListProvider : IGatewayListProvider, IDisposable
 {
     private readonly DynamoDBStoreHandle _handle;
     private readonly string _clusterId;

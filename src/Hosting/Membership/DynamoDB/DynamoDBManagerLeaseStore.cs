@@ -9,7 +9,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// Keeps a cluster's manager lease as the <c>$lease</c> item of its partition in the membership table, so it
 /// expires (TTL) and is deleted with the cluster like every other item of the partition.
 /// </summary>
-public sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDBMembershipOptions options, TimeProvider timeProvider) : IManagerLeaseStore
+internal sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDBMembershipOptions options, TimeProvider timeProvider) : IManagerLeaseStore
 {
     internal const string Renewals = "Renewals";
     internal const string RenewedAt = "RenewedAt";

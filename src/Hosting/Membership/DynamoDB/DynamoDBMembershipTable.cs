@@ -20,7 +20,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// snapshots (an empty cluster reads as version 0); the I-am-alive heartbeat writes only that column and the
 /// expiry, never the row ETag or the table version; all reads are strongly consistent.</para>
 /// </remarks>
-public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
+internal sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
 {
     private readonly DynamoDBStoreHandle _handle;
 

@@ -7,7 +7,7 @@ using Orleans.Runtime;
 namespace Orleans.Batch.Hosting.Membership.Local;
 
 /// <summary>Lists the gateways of a local cluster from its membership file: the active silos with a gateway port.</summary>
-public sealed class FileGatewayListProvider : IGatewayListProvider
+internal sealed class FileGatewayListProvider : IGatewayListProvider
 {
     private readonly FileMembershipTable _table;
     private readonly GatewayOptions _gatewayOptions;

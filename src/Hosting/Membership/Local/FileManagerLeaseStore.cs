@@ -8,7 +8,7 @@ namespace Orleans.Batch.Hosting.Membership.Local;
 /// Keeps a local cluster's manager lease in a file beside its membership table. The manager is its only writer
 /// and replaces the file atomically, so readers need no lock.
 /// </summary>
-public sealed class FileManagerLeaseStore(LocalMembershipOptions options) : IManagerLeaseStore
+internal sealed class FileManagerLeaseStore(LocalMembershipOptions options) : IManagerLeaseStore
 {
     /// <inheritdoc />
     public async Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace Orleans.Batch.Hosting.Membership.Local;
 /// replaces the table file atomically (write to a temporary file, then rename). Reads take no lock: a rename
 /// is atomic, so a reader sees either the old or the new table, never a mix.
 /// </remarks>
-public sealed partial class FileMembershipTable : IMembershipTable
+internal sealed partial class FileMembershipTable : IMembershipTable
 {
     private readonly LocalMembershipOptions _options;
     private readonly string _clusterId;

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.Silo.Addressing;
 
 /// <summary>Decides which IP address this silo advertises to the rest of the cluster.</summary>
-public interface ISiloAddressResolver
+internal interface ISiloAddressResolver
 {
     /// <summary>
     /// Resolves the address, trying the configured sources in order of precedence (see

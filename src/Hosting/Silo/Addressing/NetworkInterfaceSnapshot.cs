@@ -12,7 +12,7 @@ namespace Orleans.Batch.Hosting.Silo.Addressing;
 /// The gateways routed through this interface (on Linux, from the routing table); empty for an interface that
 /// only reaches its own subnet, such as a container bridge.
 /// </param>
-public sealed record NetworkInterfaceSnapshot(
+internal sealed record NetworkInterfaceSnapshot(
     string Name,
     OperationalStatus Status,
     bool IsLoopback,

@@ -9,7 +9,7 @@ namespace Orleans.Batch.Hosting.Silo.Addressing;
 /// What the source said, for the start-up log line: the host name that was resolved, the network mode, the
 /// metadata endpoint or the interface name.
 /// </param>
-public sealed record SiloAddressResolution(IPAddress Address, SiloAddressSource Source, string Detail)
+internal sealed record SiloAddressResolution(IPAddress Address, SiloAddressSource Source, string Detail)
 {
     /// <summary>Describes the resolution in one line, for example <c>10.0.1.5 (NetworkInterface: eth0)</c>.</summary>
     public override string ToString() => $"{Address} ({Source}: {Detail})";

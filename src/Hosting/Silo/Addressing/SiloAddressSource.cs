@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.Silo.Addressing;
 
 /// <summary>Which source produced a silo's advertised address.</summary>
-public enum SiloAddressSource
+internal enum SiloAddressSource
 {
     /// <summary>The explicit <see cref="SiloAddressOptions.AdvertisedAddress"/> setting.</summary>
     Explicit,

@@ -5,7 +5,7 @@ using Orleans.Batch.Hosting.Silo.Addressing;
 namespace Orleans.Batch.Tests.Hosting.Silo.Addressing;
 
 /// <summary>A fixed list of network interfaces.</summary>
-public sealed class FakeNetworkInterfaces(params NetworkInterfaceSnapshot[] interfaces) : INetworkInterfaceSource
+internal sealed class FakeNetworkInterfaces(params NetworkInterfaceSnapshot[] interfaces) : INetworkInterfaceSource
 {
     public IReadOnlyList<NetworkInterfaceSnapshot> GetInterfaces() => interfaces;
 
@@ -29,7 +29,7 @@ public sealed class FakeNetworkInterfaces(params NetworkInterfaceSnapshot[] inte
 }
 
 /// <summary>A source that cannot list interfaces at all.</summary>
-public sealed class FailingNetworkInterfaces : INetworkInterfaceSource
+internal sealed class FailingNetworkInterfaces : INetworkInterfaceSource
 {
     public IReadOnlyList<NetworkInterfaceSnapshot> GetInterfaces() =>
         throw new NetworkInformationException(13);
