@@ -10,8 +10,6 @@ using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Hosting.LocalState;
-using Orleans.Batch.Hosting.Membership.DynamoDB;
-using Orleans.Batch.Hosting.Membership.Local;
 
 namespace Orleans.Batch.Hosting.Cluster;
 
