@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.AwsBatch;
 using Orleans.Batch.Hosting.Cluster.Backends.Local;
+using Orleans.Batch.Hosting.Cluster;
 using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Application.Manager;
 using Orleans.Batch.Application.Workloads;
@@ -264,30 +265,33 @@ internal static class OrleansBatchCommandLine
             ?? (queue is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BatchJobEnvironment.JobIdVariable)) ? AwsBatchBackend : LocalProcessBackend.BackendName);
         return new ManagerSettings
         {
-            MinSilos = min,
-            MaxSilos = silos.Max,
-            LaunchTimeout = parse.GetValue(Timeout),
-            Backend = backend,
+            Cluster = new BatchClusterOptions
+            {
+                Backend = backend,
+                Silos = silos.Max,
+                MinSilos = min,
+                LaunchTimeout = parse.GetValue(Timeout),
+                ClusterId = parse.GetValue(ClusterId),
+                OrphanTimeout = parse.GetValue(OrphanTimeout) ?? Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout,
+                TeardownTimeout = parse.GetValue(TeardownTimeout) ?? ClusterLaunchOptions.DefaultTeardownTimeout,
+                Queue = queue,
+                JobDefinition = parse.GetValue(Definition),
+                JobNamePrefix = parse.GetValue(JobName),
+                Region = parse.GetValue(Region),
+                Vcpus = parse.GetValue(Vcpus),
+                MemoryMiB = parse.GetValue(Memory),
+                Gpus = parse.GetValue(Gpus),
+                MaxRuntime = parse.GetValue(MaxRuntime),
+                BatchEndpoint = parse.GetValue(BatchEndpoint) is { } batchEndpoint ? new Uri(batchEndpoint) : null,
+                MembershipTable = parse.GetValue(Table),
+                DynamoDBEndpoint = parse.GetValue(DynamoDBEndpoint) is { } dynamoEndpoint ? new Uri(dynamoEndpoint) : null,
+                CreateTable = ToCreateTable(parse),
+                SiloOutputLevel = ToLogLevel(parse.GetValue(SiloLogs)!),
+            },
             Workload = parse.GetValue(workload)!,
             WorkloadOptions = ParseWorkloadOptions(parse.GetValue(WorkloadOptions) ?? []),
-            SiloLogLevel = ToLogLevel(parse.GetValue(SiloLogs)!),
             Hold = parse.GetValue(Hold),
             Verbose = parse.GetValue(Verbose),
-            ClusterId = parse.GetValue(ClusterId),
-            Queue = queue,
-            Definition = parse.GetValue(Definition),
-            JobNamePrefix = parse.GetValue(JobName),
-            Region = parse.GetValue(Region),
-            Vcpus = parse.GetValue(Vcpus),
-            MemoryMiB = parse.GetValue(Memory),
-            Gpus = parse.GetValue(Gpus),
-            MaxRuntime = parse.GetValue(MaxRuntime),
-            BatchEndpoint = parse.GetValue(BatchEndpoint),
-            Table = parse.GetValue(Table),
-            DynamoDBEndpoint = parse.GetValue(DynamoDBEndpoint),
-            CreateTable = ToCreateTable(parse),
-            OrphanTimeout = parse.GetValue(OrphanTimeout) ?? Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout,
-            TeardownTimeout = parse.GetValue(TeardownTimeout) ?? Orleans.Batch.Hosting.Cluster.ClusterLaunchOptions.DefaultTeardownTimeout,
         };
     }
 

@@ -1,5 +1,5 @@
 using Orleans.Batch.Hosting.Membership.DynamoDB;
-using Orleans.Batch.Application.Manager;
+using Orleans.Batch.Hosting.Cluster;
 
 namespace Orleans.Batch.Application.Commands;
 
@@ -7,12 +7,12 @@ namespace Orleans.Batch.Application.Commands;
 internal static class CleanupCommandLine
 {
     /// <summary>This Launcher's <c>cleanup --cluster-id</c> with the store (and queue) the manager used.</summary>
-    public static string For(string clusterId, ManagerSettings settings, string? region)
+    public static string For(string clusterId, BatchClusterOptions settings, string? queue, string? region)
     {
         var words = new List<string> { "cleanup", "--cluster-id", clusterId };
         if (settings.UsesDynamoDB)
         {
-            words.AddRange(["--table", settings.Table ?? DynamoDBMembershipOptions.DefaultTableName]);
+            words.AddRange(["--table", settings.MembershipTable ?? DynamoDBMembershipOptions.DefaultTableName]);
             if (region is not null)
             {
                 words.AddRange(["--region", region]);
@@ -20,16 +20,16 @@ internal static class CleanupCommandLine
 
             if (settings.DynamoDBEndpoint is not null)
             {
-                words.AddRange(["--dynamodb-endpoint", settings.DynamoDBEndpoint]);
+                words.AddRange(["--dynamodb-endpoint", settings.DynamoDBEndpoint.OriginalString]);
             }
         }
 
-        if (settings.Queue is not null)
+        if (queue is not null)
         {
-            words.AddRange(["--queue", settings.Queue]);
+            words.AddRange(["--queue", queue]);
             if (settings.BatchEndpoint is not null)
             {
-                words.AddRange(["--batch-endpoint", settings.BatchEndpoint]);
+                words.AddRange(["--batch-endpoint", settings.BatchEndpoint.OriginalString]);
             }
         }
 

@@ -33,7 +33,7 @@ internal static class ManagerRunner
         BatchClusterEnvironment environment;
         try
         {
-            environment = await BatchClusterEnvironment.CreateAsync(settings.ToClusterOptions(), loggerFactory, time, observer, signals.Stopping).ConfigureAwait(false);
+            environment = await BatchClusterEnvironment.CreateAsync(settings.Cluster, loggerFactory, time, observer, signals.Stopping).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
         {
@@ -52,14 +52,14 @@ internal static class ManagerRunner
         }
 
         Func<string, string>? logsCommand = environment.BatchRegion is { } region
-            ? jobId => Commands.LogsCommandLine.For(jobId, region, settings.BatchEndpoint)
+            ? jobId => Commands.LogsCommandLine.For(jobId, region, settings.Cluster.BatchEndpoint?.OriginalString)
             : null;
-        var cleanupCommand = Commands.CleanupCommandLine.For(environment.ClusterId, settings with { Queue = environment.BatchQueue ?? settings.Queue }, settings.Region ?? environment.BatchRegion);
+        var cleanupCommand = Commands.CleanupCommandLine.For(environment.ClusterId, settings.Cluster, environment.BatchQueue ?? settings.Cluster.Queue, settings.Cluster.Region ?? environment.BatchRegion);
         observer.LogsCommand = logsCommand;
         await using (environment.ConfigureAwait(false))
         {
             var launcher = environment.CreateLauncher(observer, loggerFactory, time, logging => ConfigureClientLogging(logging, settings.Verbose), configureClient);
-            observer.Info($"Launching {Plural(settings.MaxSilos, "silo")} {environment.Description}");
+            observer.Info($"Launching {Plural(settings.Cluster.Silos, "silo")} {environment.Description}");
 
             BatchCluster cluster;
             try

@@ -22,11 +22,11 @@ public sealed class ManagerJobCommandTests
 
         var settings = await ManagerCommandLine.ParseInsideBatchAsync(command);
 
-        settings.Backend.ShouldBe("aws-batch");
-        settings.Definition.ShouldBe("orleans-batch-silo");
-        settings.Table.ShouldBe(DynamoDBMembershipOptions.DefaultTableName);
-        settings.Queue.ShouldBeNull("inside Batch the manager takes its own queue");
-        settings.MaxSilos.ShouldBe(4);
+        settings.Cluster.Backend.ShouldBe("aws-batch");
+        settings.Cluster.JobDefinition.ShouldBe("orleans-batch-silo");
+        settings.Cluster.MembershipTable.ShouldBe(DynamoDBMembershipOptions.DefaultTableName);
+        settings.Cluster.Queue.ShouldBeNull("inside Batch the manager takes its own queue");
+        settings.Cluster.Silos.ShouldBe(4);
         settings.Workload.ShouldBe("demo");
     }
 
@@ -47,11 +47,11 @@ public sealed class ManagerJobCommandTests
 
         var settings = await ManagerCommandLine.ParseInsideBatchAsync(ManagerCommandLine.SubstituteParameters(command, parameters));
 
-        settings.Backend.ShouldBe("aws-batch");
-        settings.Definition.ShouldBe(siloDefinitionArn);
-        settings.Table.ShouldBe("OrleansBatchMembership");
-        settings.Queue.ShouldBeNull("inside Batch the manager takes its own queue");
-        settings.MaxSilos.ShouldBe(4);
+        settings.Cluster.Backend.ShouldBe("aws-batch");
+        settings.Cluster.JobDefinition.ShouldBe(siloDefinitionArn);
+        settings.Cluster.MembershipTable.ShouldBe("OrleansBatchMembership");
+        settings.Cluster.Queue.ShouldBeNull("inside Batch the manager takes its own queue");
+        settings.Cluster.Silos.ShouldBe(4);
         settings.Workload.ShouldBe("demo");
     }
 }
