@@ -8,4 +8,4 @@ namespace Orleans.Batch.Hosting.Membership;
 /// <param name="ActiveSilos">Silo rows whose status is Active.</param>
 /// <param name="TotalSilos">All silo rows (any status).</param>
 /// <param name="LastHeartbeat">The latest I-am-alive time of any row, when there are rows.</param>
-public sealed record ClusterPartition(string ClusterId, ManagerLease? Lease, int ActiveSilos, int TotalSilos, DateTimeOffset? LastHeartbeat);
+internal sealed record ClusterPartition(string ClusterId, ManagerLease? Lease, int ActiveSilos, int TotalSilos, DateTimeOffset? LastHeartbeat);

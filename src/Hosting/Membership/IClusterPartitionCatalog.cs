@@ -5,7 +5,7 @@ namespace Orleans.Batch.Hosting.Membership;
 /// <c>cleanup</c> commands: every partition with its lease and rows, and deleting one partition. Never touches
 /// anything outside its own store.
 /// </summary>
-public interface IClusterPartitionCatalog
+internal interface IClusterPartitionCatalog
 {
     /// <summary>Where the store is, for messages: a directory, or <c>DynamoDB table T at URL</c>.</summary>
     string Description { get; }

@@ -21,7 +21,7 @@ namespace Orleans.Batch.Hosting.AwsBatch;
 /// Register with <see cref="AwsBatchServiceCollectionExtensions.AddAwsBatchClient"/>, or construct directly with
 /// <see cref="AwsBatchClient(AwsBatchClientOptions, ILoggerFactory?, TimeProvider?)"/> (then dispose it). Thread-safe.
 /// </remarks>
-public sealed class AwsBatchClient : IAwsBatchClient, IDisposable
+internal sealed class AwsBatchClient : IAwsBatchClient, IDisposable
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client used by the DI registration (add handlers to it if needed).</summary>
     public const string HttpClientName = "Orleans.Batch.AwsBatch";

@@ -4,7 +4,7 @@ using Orleans.Batch.Hosting.AwsBatch.Model;
 namespace Orleans.Batch.Hosting.AwsBatch;
 
 /// <summary>Conveniences over any <see cref="IAwsBatchClient"/>: describing many jobs and paging through <c>ListJobs</c>.</summary>
-public static class AwsBatchClientExtensions
+internal static class AwsBatchClientExtensions
 {
     /// <summary>
     /// Describes any number of jobs, in sequential <c>DescribeJobs</c> calls of at most

@@ -6,7 +6,7 @@ namespace Orleans.Batch.Hosting.AwsBatch;
 /// Options of the AWS Batch API client, bound from the <c>OrleansBatch:Batch</c> configuration section
 /// (environment: <c>OrleansBatch__Batch__Region</c>, ...). Validated at start by <see cref="AwsBatchClientOptionsValidator"/>.
 /// </summary>
-public sealed class AwsBatchClientOptions
+internal sealed class AwsBatchClientOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "OrleansBatch:Batch";

@@ -9,7 +9,7 @@ namespace Orleans.Batch.Hosting.AwsBatch;
 /// endpoint rule set (<c>endpoint-rule-set-1.json</c>): standard, FIPS and dual-stack hosts per partition (aws,
 /// aws-cn, aws-us-gov, the ISO partitions, aws-eusc), using the AWS SDK's partition data.
 /// </summary>
-public sealed partial record AwsBatchEndpoint
+internal partial record AwsBatchEndpoint
 {
     /// <summary>The SigV4 signing name of AWS Batch.</summary>
     public const string SigningName = "batch";

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Orleans.Batch.Hosting.AwsBatch;
 
 /// <summary>Registers the AWS Batch client with dependency injection.</summary>
-public static class AwsBatchServiceCollectionExtensions
+internal static class AwsBatchServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IAwsBatchClient"/> as a singleton over an <see cref="IHttpClientFactory"/> client named

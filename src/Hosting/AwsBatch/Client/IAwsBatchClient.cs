@@ -7,7 +7,7 @@ namespace Orleans.Batch.Hosting.AwsBatch;
 /// <see cref="AwsBatchClientOptions.ServiceUrl"/>); tests can substitute another implementation. Every method throws
 /// <see cref="AwsBatchException"/> when the call fails and <see cref="OperationCanceledException"/> when cancelled.
 /// </summary>
-public interface IAwsBatchClient
+internal interface IAwsBatchClient
 {
     /// <summary>
     /// Submits a job. If an attempt's response is lost, the client looks the job name up with <c>ListJobs</c> and

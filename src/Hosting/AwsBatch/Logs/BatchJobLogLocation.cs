@@ -11,7 +11,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Logs;
 /// <param name="LogGroupName">The log group.</param>
 /// <param name="LogStreamName">The log stream.</param>
 /// <param name="Region">The region of the log group when the job names one (<c>awslogs-region</c>), else null (the job's region).</param>
-public sealed record BatchJobLogLocation(string LogGroupName, string LogStreamName, string? Region)
+internal sealed record BatchJobLogLocation(string LogGroupName, string LogStreamName, string? Region)
 {
     /// <summary>The log group Batch uses when the job definition names none.</summary>
     public const string DefaultLogGroup = "/aws/batch/job";

@@ -19,7 +19,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Logs;
 /// Throttling, 5xx responses, network failures and timeouts are retried with jittered exponential backoff.
 /// Failures are <see cref="AwsBatchException"/>s whose <see cref="AwsBatchException.Service"/> is <c>CloudWatch Logs</c>.
 /// </summary>
-public sealed partial class CloudWatchLogsClient : IDisposable
+internal partial class CloudWatchLogsClient : IDisposable
 {
     private const string ServiceName = "CloudWatch Logs";
     private const string TargetPrefix = "Logs_20140328.";

@@ -6,7 +6,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Logs;
 /// Options of <see cref="CloudWatchLogsClient"/>, the reader of AWS Batch job logs. Region and credentials resolve
 /// like <see cref="AwsBatchClient"/>'s, so the two clients of one tool sign alike.
 /// </summary>
-public sealed class CloudWatchLogsClientOptions
+internal sealed class CloudWatchLogsClientOptions
 {
     /// <summary>The name settings are reported under in error messages.</summary>
     public const string SectionName = "OrleansBatch:Logs";

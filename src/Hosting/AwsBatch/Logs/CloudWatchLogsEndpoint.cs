@@ -3,7 +3,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Logs;
 /// <summary>Where CloudWatch Logs requests go (JSON 1.1: <c>POST /</c>) and which region they are signed for.</summary>
 /// <param name="ServiceUri">The endpoint, ending in <c>/</c>.</param>
 /// <param name="SigningRegion">The region requests are signed for.</param>
-public sealed record CloudWatchLogsEndpoint(Uri ServiceUri, string SigningRegion)
+internal sealed record CloudWatchLogsEndpoint(Uri ServiceUri, string SigningRegion)
 {
     /// <summary>The SigV4 signing name of CloudWatch Logs.</summary>
     public const string SigningName = "logs";

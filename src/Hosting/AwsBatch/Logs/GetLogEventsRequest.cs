@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Logs;
 
 /// <summary>Input of CloudWatch Logs <c>GetLogEvents</c> (the members this tool uses).</summary>
-public sealed class GetLogEventsRequest
+internal sealed class GetLogEventsRequest
 {
     /// <summary>The log group, e.g. <c>/aws/batch/job</c> (<c>logGroupName</c>).</summary>
     public required string LogGroupName { get; init; }

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Logs;
 
 /// <summary>Output of CloudWatch Logs <c>GetLogEvents</c>.</summary>
-public sealed class GetLogEventsResponse
+internal sealed class GetLogEventsResponse
 {
     /// <summary>The events of this page, oldest first (<c>events</c>).</summary>
     public IReadOnlyList<OutputLogEvent> Events { get; init; } = [];

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Logs;
 
 /// <summary>One log event (model shape <c>OutputLogEvent</c>).</summary>
-public sealed class OutputLogEvent
+internal sealed class OutputLogEvent
 {
     /// <summary>When the event happened, epoch milliseconds (<c>timestamp</c>).</summary>
     public long? Timestamp { get; init; }

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Array information of a described job (model shape <c>ArrayPropertiesDetail</c>).</summary>
-public sealed class ArrayPropertiesDetail
+internal sealed class ArrayPropertiesDetail
 {
     /// <summary>Child counts by status name, e.g. <c>RUNNING</c>; set on the parent (<c>statusSummary</c>).</summary>
     public IReadOnlyDictionary<string, int>? StatusSummary { get; init; }

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Array information of a listed job (model shape <c>ArrayPropertiesSummary</c>).</summary>
-public sealed class ArrayPropertiesSummary
+internal sealed class ArrayPropertiesSummary
 {
     /// <summary>The array size; set on the parent (<c>size</c>).</summary>
     public int? Size { get; init; }

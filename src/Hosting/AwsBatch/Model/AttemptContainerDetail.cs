@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>The container of one job attempt (model shape <c>AttemptContainerDetail</c>).</summary>
-public sealed class AttemptContainerDetail
+internal sealed class AttemptContainerDetail
 {
     /// <summary>The ECS container instance (<c>containerInstanceArn</c>).</summary>
     public string? ContainerInstanceArn { get; init; }

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>One finished attempt of a job (model shape <c>AttemptDetail</c>).</summary>
-public sealed class AttemptDetail
+internal sealed class AttemptDetail
 {
     /// <summary>The attempt's container (<c>container</c>).</summary>
     public AttemptContainerDetail? Container { get; init; }

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 /// Input of <c>CancelJob</c> (model shape <c>CancelJobRequest</c>): cancels a job that has not started
 /// (before <c>STARTING</c>); use <see cref="TerminateJobRequest"/> for running jobs.
 /// </summary>
-public sealed class CancelJobRequest
+internal sealed class CancelJobRequest
 {
     /// <summary>The job id (<c>jobId</c>, required).</summary>
     public required string JobId { get; init; }

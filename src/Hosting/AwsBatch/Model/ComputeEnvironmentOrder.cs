@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A compute environment of a job queue and its order (model shape <c>ComputeEnvironmentOrder</c>).</summary>
-public sealed class ComputeEnvironmentOrder
+internal sealed class ComputeEnvironmentOrder
 {
     /// <summary>The order; lower is tried first (<c>order</c>, required).</summary>
     public required int Order { get; init; }

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>The container of a described job (model shape <c>ContainerDetail</c>).</summary>
-public sealed class ContainerDetail
+internal sealed class ContainerDetail
 {
     /// <summary>The image (<c>image</c>).</summary>
     public string? Image { get; init; }

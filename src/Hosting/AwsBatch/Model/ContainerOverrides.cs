@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Per-submission overrides of the job definition's container (model shape <c>ContainerOverrides</c>).</summary>
-public sealed class ContainerOverrides
+internal sealed class ContainerOverrides
 {
     /// <summary>Replaces the job definition's command (<c>command</c>).</summary>
     public IReadOnlyList<string>? Command { get; init; }

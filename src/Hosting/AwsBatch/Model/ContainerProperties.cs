@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>The container of a job definition (model shape <c>ContainerProperties</c>).</summary>
-public sealed class ContainerProperties
+internal sealed class ContainerProperties
 {
     /// <summary>The image, e.g. an ECR URI with a tag (<c>image</c>).</summary>
     public string? Image { get; init; }

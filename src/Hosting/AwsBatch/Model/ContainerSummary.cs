@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>The outcome of a listed job's container (model shape <c>ContainerSummary</c>).</summary>
-public sealed class ContainerSummary
+internal sealed class ContainerSummary
 {
     /// <summary>The exit code (<c>exitCode</c>).</summary>
     public int? ExitCode { get; init; }

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Input of <c>DescribeJobDefinitions</c> (model shape <c>DescribeJobDefinitionsRequest</c>).</summary>
-public sealed class DescribeJobDefinitionsRequest
+internal sealed class DescribeJobDefinitionsRequest
 {
     /// <summary>Up to 100 definitions as <c>name:revision</c> or ARN (<c>jobDefinitions</c>).</summary>
     public IReadOnlyList<string>? JobDefinitions { get; init; }

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Output of <c>DescribeJobDefinitions</c> (model shape <c>DescribeJobDefinitionsResponse</c>).</summary>
-public sealed class DescribeJobDefinitionsResponse
+internal sealed class DescribeJobDefinitionsResponse
 {
     /// <summary>The matching revisions (<c>jobDefinitions</c>).</summary>
     public IReadOnlyList<JobDefinition> JobDefinitions { get; init; } = [];

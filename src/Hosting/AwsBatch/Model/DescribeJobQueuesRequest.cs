@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Input of <c>DescribeJobQueues</c> (model shape <c>DescribeJobQueuesRequest</c>).</summary>
-public sealed class DescribeJobQueuesRequest
+internal sealed class DescribeJobQueuesRequest
 {
     /// <summary>Up to 100 queue names or ARNs; empty for all (<c>jobQueues</c>).</summary>
     public IReadOnlyList<string>? JobQueues { get; init; }

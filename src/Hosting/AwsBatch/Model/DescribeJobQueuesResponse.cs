@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Output of <c>DescribeJobQueues</c> (model shape <c>DescribeJobQueuesResponse</c>).</summary>
-public sealed class DescribeJobQueuesResponse
+internal sealed class DescribeJobQueuesResponse
 {
     /// <summary>The queues that exist (<c>jobQueues</c>).</summary>
     public IReadOnlyList<JobQueueDetail> JobQueues { get; init; } = [];

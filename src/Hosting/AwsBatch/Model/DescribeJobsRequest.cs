@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Input of <c>DescribeJobs</c> (model shape <c>DescribeJobsRequest</c>).</summary>
-public sealed class DescribeJobsRequest
+internal sealed class DescribeJobsRequest
 {
     /// <summary>The maximum number of job ids in one request.</summary>
     public const int MaxJobIds = 100;

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 /// An environment variable of a container (model shape <c>KeyValuePair</c>, renamed here because every use in the
 /// modelled operations is an environment variable and the model's name collides with the BCL type).
 /// </summary>
-public sealed class EnvironmentVariable
+internal sealed class EnvironmentVariable
 {
     /// <summary>Creates an empty variable (for deserialization and object initializers).</summary>
     public EnvironmentVariable()

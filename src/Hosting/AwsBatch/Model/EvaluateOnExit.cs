@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A retry condition on a failed attempt (model shape <c>EvaluateOnExit</c>); patterns may end with <c>*</c>.</summary>
-public sealed class EvaluateOnExit
+internal sealed class EvaluateOnExit
 {
     /// <summary>A pattern for the attempt's status reason (<c>onStatusReason</c>).</summary>
     public string? OnStatusReason { get; init; }

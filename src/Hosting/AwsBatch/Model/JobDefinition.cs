@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A job definition revision (model shape <c>JobDefinition</c>).</summary>
-public sealed class JobDefinition
+internal sealed class JobDefinition
 {
     /// <summary>The name (<c>jobDefinitionName</c>).</summary>
     public required string JobDefinitionName { get; init; }

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>The type of a job definition to register (model shape <c>JobDefinitionType</c>).</summary>
 [JsonConverter(typeof(AwsEnumConverter<JobDefinitionType>))]
-public enum JobDefinitionType
+internal enum JobDefinitionType
 {
     /// <summary>A value this client does not know (the service added one); never sent.</summary>
     Unknown = 0,

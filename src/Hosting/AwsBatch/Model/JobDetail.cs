@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A job as described by <c>DescribeJobs</c> (model shape <c>JobDetail</c>).</summary>
-public sealed class JobDetail
+internal sealed class JobDetail
 {
     /// <summary>The job ARN (<c>jobArn</c>).</summary>
     public string? JobArn { get; init; }

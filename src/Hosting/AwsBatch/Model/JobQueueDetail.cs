@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A job queue (model shape <c>JobQueueDetail</c>).</summary>
-public sealed class JobQueueDetail
+internal sealed class JobQueueDetail
 {
     /// <summary>The name (<c>jobQueueName</c>).</summary>
     public required string JobQueueName { get; init; }

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Whether a job queue accepts jobs (model shape <c>JQState</c>).</summary>
 [JsonConverter(typeof(AwsEnumConverter<JobQueueState>))]
-public enum JobQueueState
+internal enum JobQueueState
 {
     /// <summary>A value this client does not know (the service added one); never sent.</summary>
     Unknown = 0,

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>The lifecycle status of a job queue (model shape <c>JQStatus</c>).</summary>
 [JsonConverter(typeof(AwsEnumConverter<JobQueueStatus>))]
-public enum JobQueueStatus
+internal enum JobQueueStatus
 {
     /// <summary>A value this client does not know (the service added one); never sent.</summary>
     Unknown = 0,

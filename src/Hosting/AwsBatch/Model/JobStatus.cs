@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>The status of an AWS Batch job (model shape <c>JobStatus</c>).</summary>
 [JsonConverter(typeof(AwsEnumConverter<JobStatus>))]
-public enum JobStatus
+internal enum JobStatus
 {
     /// <summary>A value this client does not know (the service added one); never sent.</summary>
     Unknown = 0,

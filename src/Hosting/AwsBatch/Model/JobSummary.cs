@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A job as listed by <c>ListJobs</c> (model shape <c>JobSummary</c>).</summary>
-public sealed class JobSummary
+internal sealed class JobSummary
 {
     /// <summary>The job ARN (<c>jobArn</c>).</summary>
     public string? JobArn { get; init; }

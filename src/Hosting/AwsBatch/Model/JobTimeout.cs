@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A job timeout (model shape <c>JobTimeout</c>).</summary>
-public sealed class JobTimeout
+internal sealed class JobTimeout
 {
     /// <summary>
     /// Seconds after an attempt starts before Batch terminates it (<c>attemptDurationSeconds</c>; at least 60).

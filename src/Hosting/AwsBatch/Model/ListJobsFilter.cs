@@ -6,7 +6,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 /// A <c>ListJobs</c> filter (model shape <c>KeyValuesPair</c>). With any filter, <c>ListJobs</c> returns jobs in every
 /// status and ignores <see cref="ListJobsRequest.JobStatus"/>.
 /// </summary>
-public sealed class ListJobsFilter
+internal sealed class ListJobsFilter
 {
     /// <summary>Filter name for the job name (case-insensitive; a trailing <c>*</c> matches a prefix).</summary>
     public const string JobNameFilter = "JOB_NAME";

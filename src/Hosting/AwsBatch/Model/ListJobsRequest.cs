@@ -5,7 +5,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 /// <see cref="ArrayJobId"/>. For every page, use
 /// <see cref="AwsBatchClientExtensions.ListAllJobsAsync(IAwsBatchClient, ListJobsRequest, CancellationToken)"/>.
 /// </summary>
-public sealed class ListJobsRequest
+internal sealed class ListJobsRequest
 {
     /// <summary>The job queue, by name or ARN (<c>jobQueue</c>).</summary>
     public string? JobQueue { get; init; }

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Output of <c>ListJobs</c> (model shape <c>ListJobsResponse</c>).</summary>
-public sealed class ListJobsResponse
+internal sealed class ListJobsResponse
 {
     /// <summary>The jobs of this page (<c>jobSummaryList</c>).</summary>
     public IReadOnlyList<JobSummary> JobSummaryList { get; init; } = [];

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A container's log configuration (model shape <c>LogConfiguration</c>).</summary>
-public sealed class LogConfiguration
+internal sealed class LogConfiguration
 {
     /// <summary>The log driver (<c>logDriver</c>, required).</summary>
     public required LogDriver LogDriver { get; init; }

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>The log driver of a container (model shape <c>LogDriver</c>).</summary>
 [JsonConverter(typeof(AwsEnumConverter<LogDriver>))]
-public enum LogDriver
+internal enum LogDriver
 {
     /// <summary>A value this client does not know (the service added one); never sent.</summary>
     Unknown = 0,

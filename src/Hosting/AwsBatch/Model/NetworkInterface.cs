@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A network interface of a job's container, set with <c>awsvpc</c> networking (model shape <c>NetworkInterface</c>).</summary>
-public sealed class NetworkInterface
+internal sealed class NetworkInterface
 {
     /// <summary>The attachment id (<c>attachmentId</c>).</summary>
     public string? AttachmentId { get; init; }

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Where the jobs of a job definition can run (model shape <c>PlatformCapability</c>).</summary>
 [JsonConverter(typeof(AwsEnumConverter<PlatformCapability>))]
-public enum PlatformCapability
+internal enum PlatformCapability
 {
     /// <summary>A value this client does not know (the service added one); never sent.</summary>
     Unknown = 0,

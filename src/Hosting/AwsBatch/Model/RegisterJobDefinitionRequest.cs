@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Input of <c>RegisterJobDefinition</c> (model shape <c>RegisterJobDefinitionRequest</c>); each call adds a revision.</summary>
-public sealed class RegisterJobDefinitionRequest
+internal sealed class RegisterJobDefinitionRequest
 {
     /// <summary>The name: up to 128 letters, digits, hyphens and underscores (<c>jobDefinitionName</c>, required).</summary>
     public required string JobDefinitionName { get; init; }

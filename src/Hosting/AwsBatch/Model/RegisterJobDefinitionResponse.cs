@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Output of <c>RegisterJobDefinition</c> (model shape <c>RegisterJobDefinitionResponse</c>).</summary>
-public sealed class RegisterJobDefinitionResponse
+internal sealed class RegisterJobDefinitionResponse
 {
     /// <summary>The name (<c>jobDefinitionName</c>).</summary>
     public required string JobDefinitionName { get; init; }

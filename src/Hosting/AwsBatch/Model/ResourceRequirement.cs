@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A resource a container needs (model shape <c>ResourceRequirement</c>).</summary>
-public sealed class ResourceRequirement
+internal sealed class ResourceRequirement
 {
     /// <summary>The amount, as a string: vCPUs (fractions allowed on Fargate), MiB of memory, or a GPU count (<c>value</c>, required).</summary>
     public required string Value { get; init; }

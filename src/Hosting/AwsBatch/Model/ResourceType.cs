@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>The kind of resource in a <see cref="ResourceRequirement"/> (model shape <c>ResourceType</c>).</summary>
 [JsonConverter(typeof(AwsEnumConverter<ResourceType>))]
-public enum ResourceType
+internal enum ResourceType
 {
     /// <summary>A value this client does not know (the service added one); never sent.</summary>
     Unknown = 0,

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>What to do when an <see cref="EvaluateOnExit"/> condition matches (model shape <c>RetryAction</c>).</summary>
 [JsonConverter(typeof(AwsEnumConverter<RetryAction>))]
-public enum RetryAction
+internal enum RetryAction
 {
     /// <summary>A value this client does not know (the service added one); never sent.</summary>
     Unknown = 0,

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>How Batch retries a failed job (model shape <c>RetryStrategy</c>).</summary>
-public sealed class RetryStrategy
+internal sealed class RetryStrategy
 {
     /// <summary>Total attempts, 1 to 10 (<c>attempts</c>).</summary>
     public int? Attempts { get; init; }

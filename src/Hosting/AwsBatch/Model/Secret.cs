@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>A secret exposed to a container or log driver (model shape <c>Secret</c>).</summary>
-public sealed class Secret
+internal sealed class Secret
 {
     /// <summary>The name it is exposed under (<c>name</c>, required).</summary>
     public required string Name { get; init; }

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Input of <c>SubmitJob</c> (model shape <c>SubmitJobRequest</c>).</summary>
-public sealed class SubmitJobRequest
+internal sealed class SubmitJobRequest
 {
     /// <summary>
     /// The job name (<c>jobName</c>, required): up to 128 letters, digits, hyphens and underscores, starting with a

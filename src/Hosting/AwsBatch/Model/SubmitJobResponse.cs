@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.AwsBatch.Model;
 
 /// <summary>Output of <c>SubmitJob</c> (model shape <c>SubmitJobResponse</c>).</summary>
-public sealed class SubmitJobResponse
+internal sealed class SubmitJobResponse
 {
     /// <summary>The job ARN (<c>jobArn</c>).</summary>
     public string? JobArn { get; init; }

@@ -4,7 +4,7 @@ namespace Orleans.Batch.Hosting.AwsBatch.Model;
 /// Input of <c>TerminateJob</c> (model shape <c>TerminateJobRequest</c>): stops a job in any non-terminal status,
 /// including a running one. Terminating an array parent terminates all its children.
 /// </summary>
-public sealed class TerminateJobRequest
+internal sealed class TerminateJobRequest
 {
     /// <summary>The job id (<c>jobId</c>, required).</summary>
     public required string JobId { get; init; }

@@ -12,7 +12,7 @@ namespace Orleans.Batch.Hosting.Cluster.Inventory;
 /// and then deletes its partition of the one store it was listed from. Live clusters are never touched, and each
 /// orphan's partition is read once more just before acting, so a lease renewed since the listing saves it.
 /// </summary>
-public sealed partial class ClusterCleanup(IClusterPartitionCatalog partitions, IAwsBatchClient? batch, TimeProvider timeProvider, ILogger<ClusterCleanup>? logger = null)
+internal partial class ClusterCleanup(IClusterPartitionCatalog partitions, IAwsBatchClient? batch, TimeProvider timeProvider, ILogger<ClusterCleanup>? logger = null)
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 

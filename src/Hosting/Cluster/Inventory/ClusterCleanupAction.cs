@@ -7,7 +7,7 @@ namespace Orleans.Batch.Hosting.Cluster.Inventory;
 /// <param name="DryRun">True when nothing was done.</param>
 /// <param name="Detail">More about the target (the job's name and status, the number of items deleted, why it was skipped).</param>
 /// <param name="Error">Why the step failed, or null when it succeeded.</param>
-public sealed record ClusterCleanupAction(
+internal sealed record ClusterCleanupAction(
     ClusterCleanupActionKind Kind,
     string ClusterId,
     string Target,

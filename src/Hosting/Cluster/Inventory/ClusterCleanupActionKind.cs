@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.Cluster.Inventory;
 
 /// <summary>What one clean-up step does.</summary>
-public enum ClusterCleanupActionKind
+internal enum ClusterCleanupActionKind
 {
     /// <summary><c>TerminateJob</c> on one of the cluster's jobs (an array parent terminates its children).</summary>
     TerminateJob,

@@ -12,7 +12,7 @@ namespace Orleans.Batch.Hosting.Cluster.Inventory;
 /// silo heartbeat and no job created within <see cref="NoLeaseQuietPeriod"/>, and no job saying that its membership
 /// is kept in another store (another table or endpoint: its lease would be there, out of sight).
 /// </remarks>
-public sealed class ClusterInventory(IClusterPartitionCatalog partitions, ClusterJobFinder? jobs, string? queue, TimeProvider timeProvider)
+internal sealed class ClusterInventory(IClusterPartitionCatalog partitions, ClusterJobFinder? jobs, string? queue, TimeProvider timeProvider)
 {
     /// <summary>How long a cluster without a lease must have been quiet before it counts as orphaned: 10 minutes.</summary>
     public static readonly TimeSpan NoLeaseQuietPeriod = TimeSpan.FromMinutes(10);

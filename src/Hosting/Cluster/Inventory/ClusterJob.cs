@@ -16,7 +16,7 @@ namespace Orleans.Batch.Hosting.Cluster.Inventory;
 /// <param name="ArraySize">The number of children of an array job; null for a single job.</param>
 /// <param name="ChildStatuses">Children per status of an array job (<c>arrayProperties.statusSummary</c>).</param>
 /// <param name="SiloConfiguration">The <c>OrleansBatch:*</c> configuration its environment gives the silo (which membership store it uses).</param>
-public sealed record ClusterJob(
+internal sealed record ClusterJob(
     string JobId,
     string JobName,
     string ClusterId,

@@ -9,7 +9,7 @@ namespace Orleans.Batch.Hosting.Cluster.Inventory;
 /// RUNNING, every page), then <c>DescribeJobs</c> in chunks of 100 for their tags. Only top-level jobs are listed
 /// (array parents, not children), and only jobs carrying both our tool tag and a cluster-id tag are kept.
 /// </summary>
-public sealed class ClusterJobFinder(IAwsBatchClient client)
+internal sealed class ClusterJobFinder(IAwsBatchClient client)
 {
     private static readonly JobStatus[] ActiveStatuses = [JobStatus.Submitted, JobStatus.Pending, JobStatus.Runnable, JobStatus.Starting, JobStatus.Running];
     private static readonly string EnvironmentPrefix = OrleansBatchConfiguration.SectionName + "__";

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.Cluster.Inventory;
 
 /// <summary>The state of a cluster's manager lease.</summary>
-public enum ClusterLeaseState
+internal enum ClusterLeaseState
 {
     /// <summary>The cluster has no lease item (or file).</summary>
     None,

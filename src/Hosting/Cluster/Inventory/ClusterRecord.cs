@@ -10,7 +10,7 @@ namespace Orleans.Batch.Hosting.Cluster.Inventory;
 /// <param name="LeaseAge">Time since the lease was last renewed (by the manager's clock), when there is a lease.</param>
 /// <param name="IsOrphaned">Whether <c>cleanup</c> may release it: its lease expired, or it has none and shows no life.</param>
 /// <param name="Assessment">Why it is (or is not) orphaned, as a phrase.</param>
-public sealed record ClusterRecord(
+internal sealed record ClusterRecord(
     string ClusterId,
     ClusterPartition? Partition,
     IReadOnlyList<ClusterJob> Jobs,

@@ -16,7 +16,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// checked first, so a table that is not a membership table is never read or written as one; deleting a cluster
 /// deletes only its own partition of this table.
 /// </summary>
-public sealed class DynamoDBClusterPartitionCatalog : IClusterPartitionCatalog, IDisposable
+internal sealed class DynamoDBClusterPartitionCatalog : IClusterPartitionCatalog, IDisposable
 {
     private const string Projection = "#pk, #sk, #status, #alive, #renewals, #renewedAt, #timeout, #holder, #holderHost, #holderPid, #holderStarted, #abandoned";
 

@@ -13,7 +13,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// <para>Every item carries <see cref="ExpiresAt"/> (epoch seconds) when a time to live is configured, so the
 /// partitions of clusters whose manager vanished expire once TTL is enabled on that attribute.</para>
 /// </remarks>
-public static class DynamoDBMembershipSchema
+internal static class DynamoDBMembershipSchema
 {
     /// <summary>Partition key (string): the Orleans cluster id.</summary>
     public const string PartitionKey = "ClusterId";

@@ -10,7 +10,7 @@ namespace Orleans.Batch.Hosting.Membership.Local;
 /// The local clusters in a membership directory: each <c>&lt;cluster&gt;.membership.json</c> table and
 /// <c>&lt;cluster&gt;.lease.json</c> lease is one cluster. Deleting one removes only its own files.
 /// </summary>
-public sealed class FileClusterPartitionCatalog(LocalMembershipOptions options) : IClusterPartitionCatalog
+internal sealed class FileClusterPartitionCatalog(LocalMembershipOptions options) : IClusterPartitionCatalog
 {
     private const string TableSuffix = ".membership.json";
     private const string LeaseSuffix = ".lease.json";

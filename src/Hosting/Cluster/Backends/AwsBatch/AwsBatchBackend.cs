@@ -12,7 +12,7 @@ namespace Orleans.Batch.Hosting.Cluster.Backends.AwsBatch;
 /// containers run the Launcher's <c>silo</c> role. Tear-down terminates exactly the job this backend submitted:
 /// one TerminateJob for the array parent (Batch terminates its children).
 /// </summary>
-public sealed partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOptions options, TimeProvider timeProvider, ILogger<AwsBatchBackend> logger) : ISiloBackend
+internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOptions options, TimeProvider timeProvider, ILogger<AwsBatchBackend> logger) : ISiloBackend
 {
     /// <summary>The name of this backend on the command line.</summary>
     public const string BackendName = "aws-batch";

@@ -1,7 +1,7 @@
 namespace Orleans.Batch.Hosting.Cluster.Backends.AwsBatch;
 
 /// <summary>How the aws-batch backend submits silo jobs.</summary>
-public sealed class AwsBatchBackendOptions
+internal sealed class AwsBatchBackendOptions
 {
     /// <summary>The default hard cap on each silo job's run time (<c>--max-runtime</c>): 4 hours.</summary>
     public static readonly TimeSpan DefaultMaxRuntime = TimeSpan.FromHours(4);

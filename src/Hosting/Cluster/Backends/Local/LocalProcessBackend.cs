@@ -9,7 +9,7 @@ namespace Orleans.Batch.Hosting.Cluster.Backends.Local;
 /// Runs each silo as a child process of the manager on this machine: the default backend, for trying
 /// Orleans.Batch out and for developing a workload before paying for AWS Batch.
 /// </summary>
-public sealed partial class LocalProcessBackend(LocalProcessBackendOptions options, ILogger<LocalProcessBackend> logger) : ISiloBackend
+internal partial class LocalProcessBackend(LocalProcessBackendOptions options, ILogger<LocalProcessBackend> logger) : ISiloBackend
 {
     private readonly List<SiloProcess> _silos = [];
     private readonly Lock _gate = new();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Orleans.Batch.Hosting.Cluster.Backends.Local;
 
 /// <summary>How the local backend starts silo processes.</summary>
-public sealed class LocalProcessBackendOptions
+internal sealed class LocalProcessBackendOptions
 {
     /// <summary>The program that runs a silo (the Launcher executable, or <c>dotnet</c>).</summary>
     public required string FileName { get; init; }

@@ -7,7 +7,7 @@ namespace Orleans.Batch.Hosting.Cluster.Backends.Local;
 /// Reads the level of a line written by the console logger's simple single-line format
 /// (<c>[timestamp ]info: Category[0] message</c>), which silos launched locally use.
 /// </summary>
-public static partial class LogLineLevel
+internal partial class LogLineLevel
 {
     /// <summary>The level of <paramref name="line"/>, or null when the line does not start a log entry.</summary>
     public static LogLevel? Parse(string line)
