@@ -92,7 +92,7 @@ internal sealed class OursCluster : IBenchCluster
         table ??= OursMembership.File;
         var clock = Clock.StartNew();
         var clusterId = ClusterIdGenerator.NewClusterId(TimeProvider.System);
-        var runDirectory = Path.Combine(Path.GetTempPath(), "orleans-batch", clusterId);
+        var runDirectory = Orleans.Batch.Hosting.LocalState.LocalRunDirectory.Create(clusterId).Path;
         var errors = new ConcurrentQueue<string>();
         var local = new LocalProcessBackend(
             new LocalProcessBackendOptions
