@@ -59,6 +59,7 @@ public sealed partial class TemplateTests(DynamoDBLocalFixture dynamo) : IAsyncL
         project.ShouldContain($"<PackageReference Include=\"Orleans.Batch.Application\" Version=\"{_version}\" />");
         project.ShouldNotContain("Orleans.Batch.Application.csproj");
 
+        AssertPackagesAreComplete();
         await DotnetAsync(Solution, "build", "-p:TreatWarningsAsErrors=true");
         File.Exists(AppDll).ShouldBeTrue();
 
@@ -142,6 +143,30 @@ public sealed partial class TemplateTests(DynamoDBLocalFixture dynamo) : IAsyncL
               </packageSources>
             </configuration>
             """, TestContext.Current.CancellationToken);
+    }
+
+    // Each library package carries its README, license, XML docs and a symbols package; all share one version.
+    private void AssertPackagesAreComplete()
+    {
+        foreach (var id in new[] { "Orleans.Batch.Hosting", "Orleans.Batch.Application", "Orleans.Batch.Grains" })
+        {
+            using var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(Feed, $"{id}.{_version}.nupkg"));
+            var entries = package.Entries.Select(e => e.FullName).ToList();
+            entries.ShouldContain("README.md", id);
+            entries.ShouldContain($"lib/net10.0/{id}.dll", id);
+            entries.ShouldContain($"lib/net10.0/{id}.xml", id);
+            using var nuspec = new StreamReader(package.GetEntry($"{id}.nuspec")!.Open());
+            var manifest = nuspec.ReadToEnd();
+            manifest.ShouldContain("<license type=\"expression\">MIT</license>", Case.Sensitive, id);
+            manifest.ShouldContain("<readme>README.md</readme>", Case.Sensitive, id);
+            manifest.ShouldContain("<repository type=\"git\"", Case.Sensitive, id);
+            File.Exists(Path.Combine(Feed, $"{id}.{_version}.snupkg")).ShouldBeTrue(id);
+        }
+
+        // The application package depends on the hosting package of the same version.
+        using var application = System.IO.Compression.ZipFile.OpenRead(Path.Combine(Feed, $"Orleans.Batch.Application.{_version}.nupkg"));
+        using var reader = new StreamReader(application.GetEntry("Orleans.Batch.Application.nuspec")!.Open());
+        reader.ReadToEnd().ShouldContain($"<dependency id=\"Orleans.Batch.Hosting\" version=\"{_version}\"");
     }
 
     private static void AssertGreetings(string stdout, int silos, Func<int, string> siloName)
