@@ -16,8 +16,6 @@ namespace Orleans.Batch.Application.CommandLine;
 /// </summary>
 internal static class OrleansBatchCommandLine
 {
-    public const string AwsBatchBackend = "aws-batch";
-
     private static readonly string[] SiloLogLevels = ["none", "error", "warning", "info", "debug"];
 
     public static readonly Option<SiloCount> Silos = new("--silos", "-n")
@@ -191,7 +189,7 @@ internal static class OrleansBatchCommandLine
             }
         });
         SiloLogs.AcceptOnlyFromAmong(SiloLogLevels);
-        Backend.AcceptOnlyFromAmong(LocalProcessBackend.BackendName, AwsBatchBackend);
+        Backend.AcceptOnlyFromAmong(BatchClusterOptions.LocalBackend, BatchClusterOptions.AwsBatchBackend);
     }
 
     /// <summary>
@@ -261,8 +259,7 @@ internal static class OrleansBatchCommandLine
         var silos = parse.GetValue(Silos);
         var min = parse.GetValue(MinSilos) ?? silos.Min;
         var queue = parse.GetValue(Queue);
-        var backend = parse.GetValue(Backend)
-            ?? (queue is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BatchJobEnvironment.JobIdVariable)) ? AwsBatchBackend : LocalProcessBackend.BackendName);
+        var backend = BatchClusterOptions.ChooseBackend(parse.GetValue(Backend), queue);
         return new ManagerSettings
         {
             Cluster = new BatchClusterOptions
@@ -334,8 +331,8 @@ internal static class OrleansBatchCommandLine
     {
         var insideBatch = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BatchJobEnvironment.JobIdVariable));
         var queue = TryGet(result, Queue);
-        var backend = TryGet(result, Backend) ?? (queue is not null || insideBatch ? AwsBatchBackend : LocalProcessBackend.BackendName);
-        if (backend != AwsBatchBackend)
+        var backend = BatchClusterOptions.ChooseBackend(TryGet(result, Backend), queue);
+        if (backend != BatchClusterOptions.AwsBatchBackend)
         {
             foreach (var option in new Option[] { Definition, JobName, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint })
             {
@@ -372,9 +369,7 @@ internal static class OrleansBatchCommandLine
 
     private static void ValidateLocalLimit(CommandResult result)
     {
-        var insideBatch = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BatchJobEnvironment.JobIdVariable));
-        var backend = TryGet(result, Backend) ?? (TryGet(result, Queue) is not null || insideBatch ? AwsBatchBackend : LocalProcessBackend.BackendName);
-        if (backend != LocalProcessBackend.BackendName || result.GetResult(Silos) is null)
+        if (BatchClusterOptions.ChooseBackend(TryGet(result, Backend), TryGet(result, Queue)) != BatchClusterOptions.LocalBackend || result.GetResult(Silos) is null)
         {
             return;
         }

@@ -15,10 +15,10 @@ public sealed class BatchClusterOptions
     public const string SectionName = "OrleansBatch:Cluster";
 
     /// <summary>The local backend's name: silos run as child processes of the manager.</summary>
-    public const string LocalBackend = "local";
+    public const string LocalBackend = Backends.Local.LocalProcessBackend.BackendName;
 
     /// <summary>The AWS Batch backend's name: silos run as one array job.</summary>
-    public const string AwsBatchBackend = "aws-batch";
+    public const string AwsBatchBackend = Backends.AwsBatch.AwsBatchBackend.BackendName;
 
     /// <summary>
     /// Where silos run: <see cref="LocalBackend"/> or <see cref="AwsBatchBackend"/>. Default (null):
@@ -98,8 +98,17 @@ public sealed class BatchClusterOptions
 
     /// <summary>The backend these options choose, with the default applied.</summary>
     /// <returns><see cref="LocalBackend"/> or <see cref="AwsBatchBackend"/>.</returns>
-    public string EffectiveBackend() => Backend
-        ?? (Queue is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AwsBatch.BatchJobEnvironment.JobIdVariable)) ? AwsBatchBackend : LocalBackend);
+    public string EffectiveBackend() => ChooseBackend(Backend, Queue);
+
+    /// <summary>
+    /// The backend a run uses: <paramref name="backend"/> when given, else <c>aws-batch</c> when a queue is given or
+    /// the manager runs inside a Batch job, else <c>local</c>. The one place this default is decided.
+    /// </summary>
+    /// <param name="backend">The backend asked for, if any.</param>
+    /// <param name="queue">The job queue asked for, if any.</param>
+    /// <returns><see cref="LocalBackend"/> or <see cref="AwsBatchBackend"/> (or the unknown name asked for).</returns>
+    internal static string ChooseBackend(string? backend, string? queue) => backend
+        ?? (queue is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AwsBatch.BatchJobEnvironment.JobIdVariable)) ? AwsBatchBackend : LocalBackend);
 
     /// <summary>True when membership is kept in DynamoDB: always on AWS Batch, locally when a table or endpoint is set.</summary>
     public bool UsesDynamoDB => EffectiveBackend() != LocalBackend || MembershipTable is not null || DynamoDBEndpoint is not null;

@@ -6,7 +6,6 @@ namespace Orleans.Batch.Hosting.Cluster;
 /// <summary>Validates <see cref="BatchClusterOptions"/> at start, naming the setting (<c>OrleansBatch:Cluster:*</c>).</summary>
 internal sealed class BatchClusterOptionsValidator : IValidateOptions<BatchClusterOptions>
 {
-    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
 
     public ValidateOptionsResult Validate(string? name, BatchClusterOptions options)
     {
@@ -28,6 +27,12 @@ internal sealed class BatchClusterOptionsValidator : IValidateOptions<BatchClust
             yield return $"{S}Silos must be between 1 and {ClusterLaunchOptions.MaxSiloCount}, got {options.Silos}";
         }
 
+        // The local backend's limit belongs to the library, so every host gets it, not only the command line.
+        if (options.EffectiveBackend() == BatchClusterOptions.LocalBackend && options.Silos > Backends.Local.LocalSiloLimit.ForThisMachine)
+        {
+            yield return $"{S}Silos is {options.Silos}, more than the local backend runs on this machine: at most {Backends.Local.LocalSiloLimit.ForThisMachine} ({Backends.Local.LocalSiloLimit.Explain()}); use the {BatchClusterOptions.AwsBatchBackend} backend for more";
+        }
+
         if (options.MinSilos is { } min && (min < 1 || min > options.Silos))
         {
             yield return $"{S}MinSilos must be between 1 and {S}Silos ({options.Silos}), got {min}";
@@ -46,9 +51,9 @@ internal sealed class BatchClusterOptionsValidator : IValidateOptions<BatchClust
             ("MaxRuntime", options.MaxRuntime, TimeSpan.FromSeconds(60)),
         })
         {
-            if (value is { } duration && (duration < minimum || duration > MaxDuration))
+            if (value is { } duration && (duration < minimum || duration > OrleansBatchConfiguration.MaxDuration))
             {
-                yield return $"{S}{setting} must be between {minimum:c} and {MaxDuration:c}, got {duration:c}";
+                yield return $"{S}{setting} must be between {minimum:c} and {OrleansBatchConfiguration.MaxDuration:c}, got {duration:c}";
             }
         }
 

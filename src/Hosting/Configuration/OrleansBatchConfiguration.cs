@@ -19,6 +19,9 @@ public static class OrleansBatchConfiguration
     /// <summary>Which membership table silos and clients use: <c>Local</c> (a file) or <c>DynamoDB</c>.</summary>
     public const string MembershipKey = "OrleansBatch:Membership";
 
+    /// <summary>The longest duration any setting takes (30 days), as the command line's durations.</summary>
+    internal static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
+
     /// <summary>The ServiceId used when none is configured.</summary>
     public const string DefaultServiceId = "orleans-batch";
 

@@ -19,7 +19,6 @@ namespace Orleans.Batch.Hosting.Configuration;
 /// </summary>
 internal static class SiloSettingsCheck
 {
-    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
 
     private static readonly (string Section, Type Options)[] Sections =
     [
@@ -85,7 +84,7 @@ internal static class SiloSettingsCheck
         Validate(configuration, SiloHostingOptions.SectionName, new SiloHostingOptionsValidator(), failures);
         Validate(configuration, SiloAddressOptions.SectionName, new SiloAddressOptionsValidator(), failures);
         var lease = configuration.GetSection(ManagerLeaseOptions.SectionName).Get<ManagerLeaseOptions>();
-        if (lease?.OrphanTimeout is { } orphan && (orphan < TimeSpan.FromSeconds(5) || orphan > MaxDuration))
+        if (lease?.OrphanTimeout is { } orphan && (orphan < TimeSpan.FromSeconds(5) || orphan > OrleansBatchConfiguration.MaxDuration))
         {
             failures.Add($"{Name(ManagerLeaseOptions.SectionName + ":" + nameof(ManagerLeaseOptions.OrphanTimeout))} must be between 00:00:05 and 30.00:00:00, got {InputText.Quote(configuration[ManagerLeaseOptions.SectionName + ":" + nameof(ManagerLeaseOptions.OrphanTimeout)])}");
         }
@@ -167,7 +166,7 @@ internal static class SiloSettingsCheck
         try
         {
             var value = TypeDescriptor.GetConverter(target).ConvertFromInvariantString(text);
-            return value is TimeSpan span && (span < TimeSpan.Zero || span > MaxDuration) ? expected : null;
+            return value is TimeSpan span && (span < TimeSpan.Zero || span > OrleansBatchConfiguration.MaxDuration) ? expected : null;
         }
         catch (Exception exception) when (exception is FormatException or NotSupportedException or ArgumentException or OverflowException
             || exception.InnerException is FormatException or OverflowException)

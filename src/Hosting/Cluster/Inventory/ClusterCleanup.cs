@@ -87,8 +87,8 @@ internal partial class ClusterCleanup(IClusterPartitionCatalog partitions, IAwsB
         }
 
         // Renewed since the listing, or live again by every measure the inventory uses: leave it.
-        var stillReleasable = lease.Abandoned || lease.IsExpired(timeProvider.GetUtcNow()) || Orleans.Batch.Hosting.Membership.Lease.ManagerProcessIdentity.IsHolderAlive(lease) == false;
-        if (lease.Renewals != cluster.Partition.Lease?.Renewals || !stillReleasable)
+        if (lease.Renewals != cluster.Partition.Lease?.Renewals
+            || !Orleans.Batch.Hosting.Membership.Lease.ManagerProcessIdentity.IsReleasable(lease, timeProvider.GetUtcNow()))
         {
             return "its manager renewed its lease since it was listed";
         }

@@ -5,13 +5,27 @@ namespace Orleans.Batch.Hosting.Membership.Lease;
 /// <summary>This process as a lease holder, and whether a holder's process on this host still lives.</summary>
 internal static class ManagerProcessIdentity
 {
+    // Read once: a lease is renewed every few seconds for the manager's whole life.
+    private static readonly Lazy<DateTimeOffset?> CurrentStartTime = new(() =>
+    {
+        using var current = Process.GetCurrentProcess();
+        return StartTimeOf(current);
+    });
+
     /// <summary>Stamps <paramref name="lease"/> with this process's host, id and start time.</summary>
     public static ManagerLease Stamp(ManagerLease lease) => lease with
     {
         HostName = Environment.MachineName,
         ProcessId = Environment.ProcessId,
-        ProcessStartedAt = StartTimeOf(Process.GetCurrentProcess()),
+        ProcessStartedAt = CurrentStartTime.Value,
     };
+
+    /// <summary>
+    /// True when the cluster behind <paramref name="lease"/> may be released: its manager abandoned it, let it expire,
+    /// or (on this host) its process is gone. The one judgement <c>list</c> and <c>cleanup</c> share.
+    /// </summary>
+    public static bool IsReleasable(ManagerLease lease, DateTimeOffset now) =>
+        lease.Abandoned || lease.IsExpired(now) || IsHolderAlive(lease) == false;
 
     /// <summary>
     /// False when the lease's holder ran on this host and its process is gone (or its id now belongs to a process

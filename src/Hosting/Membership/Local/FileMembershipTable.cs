@@ -211,7 +211,6 @@ internal sealed partial class FileMembershipTable : IMembershipTable
     private async Task MutateAsync(Func<LocalMembershipDocument, bool> mutate, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _options.EnsureDirectory();
         await using (await AcquireLockAsync(_clusterId, cancellationToken).ConfigureAwait(false))
         {
             var document = await ReadDocumentAsync(cancellationToken).ConfigureAwait(false);

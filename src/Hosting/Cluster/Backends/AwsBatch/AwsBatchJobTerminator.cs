@@ -33,7 +33,6 @@ internal sealed partial class AwsBatchJobTerminator(IAwsBatchClient client, AwsB
 
         // Confirm: every silo job ended, or Batch has marked it as being terminated. The first TerminationWaitLimit
         // also waits for jobs to actually end, so the report can say how they ended.
-        var retried = new HashSet<string>(StringComparer.Ordinal);
         var warnedDescribe = false;
         var lastRetry = time.GetTimestamp();
         var backoff = FirstBackoff;
@@ -85,7 +84,6 @@ internal sealed partial class AwsBatchJobTerminator(IAwsBatchClient client, AwsB
                         if (await TryTerminateOnceAsync(id, force).ConfigureAwait(false))
                         {
                             calls++;
-                            retried.Add(id);
                         }
                     }
 

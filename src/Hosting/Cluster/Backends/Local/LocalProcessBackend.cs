@@ -192,8 +192,6 @@ internal partial class LocalProcessBackend(LocalProcessBackendOptions options, I
         }
     }
 
-    private static string Env(string key) => OrleansBatchConfiguration.ToEnvironmentVariable(key);
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Started silo {Index} ({Name}) as process {ProcessId}; output in {LogPath}")]
     private static partial void LogStarted(ILogger logger, int index, string name, int processId, string logPath);
 
