@@ -95,6 +95,16 @@ public sealed class WorkerServiceHostTests
         error.Failures.ShouldContain(f => f.StartsWith("OrleansBatch:Cluster:ClusterId must start with a letter or a digit", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_local_backends_limit_holds_for_every_host_not_only_the_command_line()
+    {
+        using var host = Worker(new ProcessLeakDetector(), o => o.Silos = Orleans.Batch.Hosting.Cluster.Backends.Local.LocalSiloLimit.ForThisMachine + 1);
+
+        var error = await Should.ThrowAsync<OptionsValidationException>(() => host.StartAsync(Token));
+
+        error.Failures.ShouldContain(f => f.StartsWith("OrleansBatch:Cluster:Silos is ", StringComparison.Ordinal) && f.Contains("more than the local backend runs on this machine", StringComparison.Ordinal));
+    }
+
     private static IHost Worker(ProcessLeakDetector leaks, Action<BatchClusterOptions> configure)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
