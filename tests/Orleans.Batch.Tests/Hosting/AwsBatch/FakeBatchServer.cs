@@ -22,7 +22,7 @@ namespace Orleans.Batch.Tests.Hosting.AwsBatch;
 /// checks its SigV4 signature with the AWS SDK's signer, keeps jobs in memory (SubmitJob, ListJobs with paging and the
 /// JOB_NAME filter, DescribeJobs, TerminateJob, CancelJob), answers the other operations with the model's examples,
 /// and lets a test script one-shot responses per operation (errors, delays, dropped connections).
-/// Not the Batch emulator (tests/BatchEmulator): just enough to pin the client's behaviour.
+/// Not the Batch emulator (src/BatchEmulator): just enough to pin the client's behaviour.
 /// </summary>
 internal sealed class FakeBatchServer : IAsyncDisposable
 {

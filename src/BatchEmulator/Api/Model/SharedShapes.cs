@@ -67,6 +67,10 @@ internal sealed class ContainerPropertiesShape
     public List<KeyValuePairShape>? Environment { get; set; }
 
     public List<ResourceRequirementShape>? ResourceRequirements { get; set; }
+
+    public bool? ReadonlyRootFilesystem { get; set; }
+
+    public string? User { get; set; }
 }
 
 internal sealed class ContainerOverridesShape

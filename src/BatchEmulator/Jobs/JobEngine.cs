@@ -41,6 +41,7 @@ internal sealed class JobEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _workRoot;
     private readonly bool _ownsWorkRoot;
+    private readonly ContainerRuntime? _containers;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _timerLoop = Task.CompletedTask;
     private long _sequence;
@@ -64,7 +65,16 @@ internal sealed class JobEngine : IAsyncDisposable
             _workRoot = Directory.CreateTempSubdirectory("batch-emulator-").FullName;
             _ownsWorkRoot = true;
         }
+
+        if (options.Containers)
+        {
+            _containers = new ContainerRuntime(options.ContainerEngine, Guid.NewGuid().ToString("N")[..12]);
+            _containers.CheckAvailable();
+        }
     }
+
+    /// <summary>The container runtime in container mode; null when jobs run as processes.</summary>
+    public ContainerRuntime? Containers => _containers;
 
     /// <summary><c>arn:aws:batch:&lt;region&gt;:&lt;account&gt;:</c></summary>
     public string ArnPrefix { get; }
@@ -506,6 +516,11 @@ internal sealed class JobEngine : IAsyncDisposable
     private JobLaunch BuildLaunch(EmulatedJob job)
     {
         var spec = job.Spec;
+        if (_containers is not null)
+        {
+            return BuildContainerLaunch(job);
+        }
+
         var executable = _options.ImageLaunchers.TryGetValue(spec.Image, out var mapped) ? mapped : _options.LauncherPath;
         if (executable is null)
         {
@@ -538,6 +553,27 @@ internal sealed class JobEngine : IAsyncDisposable
             environment[variable.Name!] = variable.Value ?? "";
         }
 
+        AddBatchVariables(job, environment);
+        return new JobLaunch(job.JobId, executable, arguments, environment, AttemptDirectory(job));
+    }
+
+    /// <summary>Container mode: the job's own environment and Batch's variables only, as in a real container.</summary>
+    private JobLaunch BuildContainerLaunch(EmulatedJob job)
+    {
+        var spec = job.Spec;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in spec.Environment)
+        {
+            environment[variable.Name!] = variable.Value ?? "";
+        }
+
+        AddBatchVariables(job, environment);
+        var settings = new ContainerSettings(spec.Image, spec.Command, spec.RequiredVcpus, spec.RequiredMemoryMiB, spec.ReadonlyRootFilesystem, spec.User);
+        return _containers!.BuildLaunch(job.JobId, job.Attempt, settings, environment, AttemptDirectory(job));
+    }
+
+    private static void AddBatchVariables(EmulatedJob job, Dictionary<string, string> environment)
+    {
         environment["AWS_BATCH_JOB_ID"] = job.JobId;
         environment["AWS_BATCH_JOB_ATTEMPT"] = job.Attempt.ToString(CultureInfo.InvariantCulture);
         environment["AWS_BATCH_JQ_NAME"] = job.Queue.Name;
@@ -547,10 +583,12 @@ internal sealed class JobEngine : IAsyncDisposable
             environment["AWS_BATCH_JOB_ARRAY_INDEX"] = job.ArrayIndex!.Value.ToString(CultureInfo.InvariantCulture);
             environment["AWS_BATCH_JOB_ARRAY_SIZE"] = parent.ArraySize!.Value.ToString(CultureInfo.InvariantCulture);
         }
+    }
 
+    private string AttemptDirectory(EmulatedJob job)
+    {
         var directoryName = job.JobId.Replace(':', '_') + "-" + job.Attempt.ToString(CultureInfo.InvariantCulture);
-        var workingDirectory = Directory.CreateDirectory(Path.Combine(_workRoot, directoryName)).FullName;
-        return new JobLaunch(job.JobId, executable, arguments, environment, workingDirectory);
+        return Directory.CreateDirectory(Path.Combine(_workRoot, directoryName)).FullName;
     }
 
     private void LaunchProcess(EmulatedJob job, int generation, JobLaunch launch, JobLogStream stream)
@@ -558,7 +596,7 @@ internal sealed class JobEngine : IAsyncDisposable
         JobProcess process;
         try
         {
-            process = JobProcess.Start(launch, line =>
+            process = JobProcess.Start(launch, _containers, line =>
             {
                 stream.Append(Now.ToUnixTimeMilliseconds(), line);
                 EmulatorLog.JobOutput(_logger, launch.JobId, line);
@@ -872,6 +910,9 @@ internal sealed class JobEngine : IAsyncDisposable
             await process.Exited.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
             process.KillGroup();
         }
+
+        // A container whose engine process was killed mid-start may still exist: remove every one of ours.
+        _containers?.RemoveAll();
 
         _stopping.Dispose();
         if (_ownsWorkRoot)

@@ -76,6 +76,8 @@ internal static partial class JobSpecBuilder
             Command = command,
             Environment = environment,
             ResourceRequirements = resources,
+            ReadonlyRootFilesystem = container.ReadonlyRootFilesystem ?? false,
+            User = container.User,
             Vcpus = vcpus,
             Memory = memory,
             Parameters = parameters,

@@ -16,6 +16,8 @@ internal static class EmulatorCommandLine
             Description = "IMAGE=PATH: the executable for jobs whose definition has this image (repeatable).",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var containers = new Option<bool>("--containers") { Description = "Run each job definition's image as a container (podman), with the job's command, environment and limits." };
+        var containerEngine = new Option<string>("--container-engine") { Description = "The container engine for --containers (a podman-compatible CLI).", DefaultValueFactory = _ => defaults.ContainerEngine };
         var simulated = new Option<bool>("--simulated") { Description = "Run no processes: jobs move through their states on timers only." };
         var simulatedRunDuration = DurationOption("--simulated-run-duration", "How long a simulated job runs before it succeeds (default: until terminated).", null);
         var transitionDelay = DurationOption("--transition-delay", "Time spent in each of SUBMITTED, PENDING, RUNNABLE and STARTING, e.g. 200ms.", defaults.TransitionDelay);
@@ -33,7 +35,7 @@ internal static class EmulatorCommandLine
 
         var root = new RootCommand("An AWS Batch emulator (Batch REST-JSON API and CloudWatch Logs GetLogEvents) for tests and local rehearsal.")
         {
-            port, launcher, imageLaunchers, simulated, simulatedRunDuration, transitionDelay, gracePeriod, minimumTimeout, region, accountId,
+            port, launcher, imageLaunchers, containers, containerEngine, simulated, simulatedRunDuration, transitionDelay, gracePeriod, minimumTimeout, region, accountId,
             queues, definitions, expiredKeys, invalidKeys, maxLogEvents, workDirectory, verbose,
         };
 
@@ -43,6 +45,8 @@ internal static class EmulatorCommandLine
             {
                 Port = result.GetValue(port),
                 LauncherPath = result.GetValue(launcher) is { } path ? Path.GetFullPath(path) : null,
+                Containers = result.GetValue(containers),
+                ContainerEngine = result.GetValue(containerEngine) ?? defaults.ContainerEngine,
                 Simulated = result.GetValue(simulated),
                 SimulatedRunDuration = result.GetValue(simulatedRunDuration),
                 TransitionDelay = result.GetValue(transitionDelay) ?? defaults.TransitionDelay,

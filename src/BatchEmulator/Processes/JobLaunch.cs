@@ -6,4 +6,8 @@ internal sealed record JobLaunch(
     string Executable,
     IReadOnlyList<string> Arguments,
     IReadOnlyDictionary<string, string> Environment,
-    string WorkingDirectory);
+    string WorkingDirectory)
+{
+    /// <summary>The container the process runs (container mode); null when the process is the job itself.</summary>
+    public string? ContainerName { get; init; }
+}

@@ -21,6 +21,12 @@ internal sealed class JobSpec
 
     public required IReadOnlyList<ResourceRequirementShape> ResourceRequirements { get; init; }
 
+    /// <summary>containerProperties.readonlyRootFilesystem (container mode mounts the image read-only).</summary>
+    public bool ReadonlyRootFilesystem { get; init; }
+
+    /// <summary>containerProperties.user; null runs the image's own user.</summary>
+    public string? User { get; init; }
+
     public int? Vcpus { get; init; }
 
     public int? Memory { get; init; }

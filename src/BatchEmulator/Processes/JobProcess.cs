@@ -5,7 +5,8 @@ namespace Orleans.Batch.BatchEmulator.Processes;
 /// <summary>
 /// The local process standing for one job attempt's container. Started through <c>setsid</c> (where present) so
 /// it leads its own process group: SIGTERM goes to the main process only (like <c>docker stop</c>), while a kill
-/// and the end of the main process take the whole group down (like the end of a container).
+/// and the end of the main process take the whole group down (like the end of a container). In container mode
+/// the process is the engine's attached <c>run</c>, and signals go to the container's PID 1 through the engine.
 /// </summary>
 internal sealed class JobProcess : IDisposable
 {
@@ -13,11 +14,15 @@ internal sealed class JobProcess : IDisposable
 
     private readonly Process _process;
     private readonly TaskCompletionSource _exited;
+    private readonly ContainerRuntime? _containers;
+    private readonly string? _containerName;
 
-    private JobProcess(Process process, TaskCompletionSource exited, bool ownsGroup)
+    private JobProcess(Process process, TaskCompletionSource exited, bool ownsGroup, ContainerRuntime? containers, string? containerName)
     {
         _process = process;
         _exited = exited;
+        _containers = containers;
+        _containerName = containerName;
         Id = process.Id;
         ProcessGroupId = ownsGroup ? process.Id : null;
     }
@@ -36,7 +41,7 @@ internal sealed class JobProcess : IDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the process; <paramref name="onOutputLine"/> receives stdout and stderr lines as they come.</summary>
-    public static JobProcess Start(JobLaunch launch, Action<string> onOutputLine)
+    public static JobProcess Start(JobLaunch launch, ContainerRuntime? containers, Action<string> onOutputLine)
     {
         var info = new ProcessStartInfo
         {
@@ -92,13 +97,22 @@ internal sealed class JobProcess : IDisposable
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new JobProcess(process, exited, ownsGroup: SetsidPath is not null);
+        return new JobProcess(process, exited, ownsGroup: SetsidPath is not null, containers, launch.ContainerName);
     }
 
     /// <summary>Asks the main process to stop (SIGTERM), as ECS does first when it stops a task.</summary>
     public void RequestStop()
     {
-        if (!HasExited)
+        if (HasExited)
+        {
+            return;
+        }
+
+        if (_containers is not null && _containerName is not null)
+        {
+            _containers.Signal(_containerName, "TERM");
+        }
+        else
         {
             PosixSignals.Send(Id, PosixSignals.SigTerm);
         }
@@ -107,6 +121,12 @@ internal sealed class JobProcess : IDisposable
     /// <summary>Kills the main process and everything it started.</summary>
     public void Kill()
     {
+        if (_containers is not null && _containerName is not null && !HasExited)
+        {
+            // Killing the attached engine process would leave the container running: kill the container first.
+            _containers.Signal(_containerName, "KILL");
+        }
+
         KillGroup();
         try
         {

@@ -5,6 +5,9 @@ namespace Orleans.Batch.BatchEmulator;
 /// </summary>
 public sealed class BatchEmulatorOptions
 {
+    /// <summary>The label every container of <see cref="Containers"/> mode carries (its value names the emulator instance).</summary>
+    public const string ContainerLabel = "orleans-batch.emulator";
+
     /// <summary>The TCP port to listen on, on 127.0.0.1. Default 0: a free port chosen by the OS.</summary>
     public int Port { get; set; }
 
@@ -19,6 +22,16 @@ public sealed class BatchEmulatorOptions
     /// <c>containerProperties.image</c> of a job definition. Default empty.
     /// </summary>
     public IDictionary<string, string> ImageLaunchers { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// When true every job runs its definition's image as a container (<see cref="ContainerEngine"/>, host
+    /// networking, the job's vCPUs and memory as limits), instead of <see cref="LauncherPath"/> as a process.
+    /// Default false.
+    /// </summary>
+    public bool Containers { get; set; }
+
+    /// <summary>The container engine for <see cref="Containers"/>: a podman-compatible CLI. Default <c>podman</c>.</summary>
+    public string ContainerEngine { get; set; } = "podman";
 
     /// <summary>
     /// When true no job runs a process: jobs move through their states on timers only (control-plane
@@ -121,6 +134,21 @@ public sealed class BatchEmulatorOptions
         if (AccountId.Length != 12 || !AccountId.All(char.IsAsciiDigit))
         {
             throw new ArgumentException($"--account-id must be 12 digits, not '{AccountId}'.");
+        }
+
+        if (Containers && (LauncherPath is not null || ImageLaunchers.Count > 0))
+        {
+            throw new ArgumentException("--containers runs each job definition's image: it cannot be combined with --launcher or --image-launcher.");
+        }
+
+        if (Containers && Simulated)
+        {
+            throw new ArgumentException("--containers and --simulated exclude each other: a simulated job runs nothing.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ContainerEngine))
+        {
+            throw new ArgumentException("--container-engine must not be empty.");
         }
 
         if (LauncherPath is not null && !File.Exists(LauncherPath))
