@@ -18,6 +18,49 @@ public sealed class ContainerImageTests(DynamoDBLocalFixture dynamo)
     public async Task A_silo_container_joins_as_PID_1_and_leaves_the_cluster_cleanly_on_SIGTERM()
     {
         var image = await TestImage.EnsureBuiltAsync();
+        await AssertSiloJoinsAndLeavesAsync(image, "/app/Orleans.Batch.Launcher");
+    }
+
+    [Fact]
+    public async Task The_image_dotnet_publish_pushes_to_a_registry_runs_the_silo_the_same_way()
+    {
+        // The base image comes from the registry too, as it would from mcr.microsoft.com or an ECR pull-through cache.
+        await TestImage.EnsureBuiltAsync();
+        await using var registry = await LocalRegistry.StartAsync();
+        await Podman.CheckedAsync("push", "--quiet", "--tls-verify=false", "mcr.microsoft.com/dotnet/runtime:10.0", $"{registry.Address}/dotnet/runtime:10.0");
+
+        var output = Directory.CreateTempSubdirectory("publish-container-");
+        try
+        {
+            var publish = await DotnetCli.RunAsync(
+                ["publish", Path.Combine(RepositoryPaths.Root, "src", "Launcher"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false",
+                 "-p:PublishReadyToRun=true", "-t:PublishContainer", "-o", output.FullName,
+                 $"-p:ContainerBaseImage={registry.Address}/dotnet/runtime:10.0", $"-p:ContainerRegistry={registry.Address}", "-p:ContainerImageTag=published"],
+                new Dictionary<string, string> { ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry.Address },
+                TimeSpan.FromMinutes(8));
+            publish.ExitCode.ShouldBe(0, publish.Output);
+            publish.Output.ShouldContain($"Pushed image 'orleans-batch-launcher:published' to registry '{registry.Address}'");
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+
+        var image = $"{registry.Address}/orleans-batch-launcher:published";
+        await Podman.CheckedAsync("pull", "--quiet", "--tls-verify=false", image);
+        try
+        {
+            (await Podman.CheckedAsync("image", "inspect", "--format", "{{.Config.User}}", image)).ShouldBe("1654");
+            await AssertSiloJoinsAndLeavesAsync(image, "dotnet");
+        }
+        finally
+        {
+            await Podman.RunAsync(["rmi", "--force", image]);
+        }
+    }
+
+    private async Task AssertSiloJoinsAndLeavesAsync(string image, string entryPoint)
+    {
         await dynamo.StartAsync(TestContext.Current.CancellationToken);
         var table = DynamoDBLocalFixture.UniqueTableName("image");
         var clusterId = $"image-{Guid.NewGuid():N}";
@@ -50,7 +93,7 @@ public sealed class ContainerImageTests(DynamoDBLocalFixture dynamo)
             active.ShouldHaveSingleItem();
 
             // The Launcher is PID 1 (exec-form entry point) and runs as the image's non-root user.
-            (await Podman.CheckedAsync("exec", name, "cat", "/proc/1/cmdline")).ShouldStartWith("/app/Orleans.Batch.Launcher");
+            (await Podman.CheckedAsync("exec", name, "cat", "/proc/1/cmdline")).ShouldStartWith(entryPoint);
             (await Podman.CheckedAsync("exec", name, "id", "-u")).ShouldBe("1654");
             (await Podman.CheckedAsync("inspect", "--format", "{{.HostConfig.ReadonlyRootfs}}", name)).ShouldBe("true");
 

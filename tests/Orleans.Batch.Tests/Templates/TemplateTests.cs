@@ -189,25 +189,8 @@ public sealed partial class TemplateTests(DynamoDBLocalFixture dynamo) : IAsyncL
 
     private static async Task DotnetAsync(string workingDirectory, params string[] arguments)
     {
-        var info = new ProcessStartInfo(BatchEmulatorFixture.DotnetHost())
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        await process.WaitForExitAsync(timeout.Token);
-        process.ExitCode.ShouldBe(0, $"dotnet {string.Join(' ', arguments)} failed:\n{await stdout}\n{await stderr}");
+        var (exitCode, output) = await DotnetCli.RunAsync(arguments, environment: null, CommandTimeout, workingDirectory);
+        exitCode.ShouldBe(0, $"dotnet {string.Join(' ', arguments)} failed:\n{output}");
     }
 
     [GeneratedRegex(@"^Silo (?<index>\d+): hello from (?<silo>\S+) on \S+, pid (?<pid>\d+)$")]
