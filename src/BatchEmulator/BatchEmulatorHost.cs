@@ -12,6 +12,7 @@ using Orleans.Batch.BatchEmulator.Api;
 using Orleans.Batch.BatchEmulator.Faults;
 using Orleans.Batch.BatchEmulator.Jobs;
 using Orleans.Batch.BatchEmulator.Logs;
+using Orleans.Batch.BatchEmulator.Processes;
 using Orleans.Batch.BatchEmulator.Security;
 using Orleans.Batch.BatchEmulator.Stats;
 
@@ -27,14 +28,23 @@ public sealed class BatchEmulatorHost : IAsyncDisposable
     /// <summary>The line the executable prints once it serves requests, followed by the base address.</summary>
     public const string ReadyLinePrefix = "Batch emulator listening on ";
 
+    /// <summary>The line the executable prints before the ready line when it runs DynamoDB Local, followed by its address.</summary>
+    public const string DynamoDBLinePrefix = "DynamoDB Local listening on ";
+
     private readonly WebApplication _app;
+    private readonly DynamoDBLocalProcess? _dynamoDB;
+    private readonly CancellationTokenSource _watching = new();
     private int _disposed;
 
-    private BatchEmulatorHost(WebApplication app, Uri baseAddress)
+    private BatchEmulatorHost(WebApplication app, Uri baseAddress, DynamoDBLocalProcess? dynamoDB)
     {
         _app = app;
+        _dynamoDB = dynamoDB;
         BaseAddress = baseAddress;
     }
+
+    /// <summary>DynamoDB Local's address when <see cref="BatchEmulatorOptions.DynamoDBLocalDirectory"/> is set; else null.</summary>
+    public Uri? DynamoDBEndpoint => _dynamoDB?.Endpoint;
 
     /// <summary>Where the emulator listens, e.g. <c>http://127.0.0.1:41234/</c>: the Batch and Logs endpoint alike.</summary>
     public Uri BaseAddress { get; }
@@ -113,11 +123,50 @@ public sealed class BatchEmulatorHost : IAsyncDisposable
         app.MapPost("/", app.Services.GetRequiredService<CloudWatchLogsApi>().HandleAsync);
         app.Services.GetRequiredService<AdminApi>().Map(app);
 
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var dynamoDB = options.DynamoDBLocalDirectory is { } directory
+            ? await DynamoDBLocalProcess.StartAsync(directory, cancellationToken).ConfigureAwait(false)
+            : null;
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (dynamoDB is not null)
+            {
+                await dynamoDB.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var host = new BatchEmulatorHost(app, new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + "/"));
+        var host = new BatchEmulatorHost(app, new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + "/"), dynamoDB);
         app.Lifetime.ApplicationStopped.Register(() => host._stopped.TrySetResult());
+        if (options.ExitWithProcessId is { } watched)
+        {
+            _ = host.StopWhenGoneAsync(watched);
+        }
+
         return host;
+    }
+
+    /// <summary>The rehearsal's safety net: the manager that started us is gone (even killed), so stop every job.</summary>
+    private async Task StopWhenGoneAsync(int processId)
+    {
+        try
+        {
+            while (PosixSignals.Send(processId, 0))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), _watching.Token).ConfigureAwait(false);
+            }
+
+            _app.Lifetime.StopApplication();
+        }
+        catch (OperationCanceledException)
+        {
+            // disposed
+        }
     }
 
     /// <summary>Waits until the emulator is asked to stop (admin shutdown, Ctrl+C or SIGTERM), then stops it.</summary>
@@ -136,8 +185,15 @@ public sealed class BatchEmulatorHost : IAsyncDisposable
             return;
         }
 
+        await _watching.CancelAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        if (_dynamoDB is not null)
+        {
+            await _dynamoDB.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _watching.Dispose();
         _stopped.TrySetResult();
     }
 

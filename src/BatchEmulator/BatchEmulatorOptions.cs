@@ -93,6 +93,16 @@ public sealed class BatchEmulatorOptions
     /// </summary>
     public string? WorkDirectory { get; set; }
 
+    /// <summary>
+    /// A folder with AWS DynamoDB Local (DynamoDBLocal.jar and DynamoDBLocal_lib, directly or under
+    /// package/emulator) to run beside the emulator, in memory, on a free port (<see cref="BatchEmulatorHost.DynamoDBEndpoint"/>).
+    /// Default none.
+    /// </summary>
+    public string? DynamoDBLocalDirectory { get; set; }
+
+    /// <summary>Stop (and stop every job) when the process with this id has exited. Default none.</summary>
+    public int? ExitWithProcessId { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -149,6 +159,16 @@ public sealed class BatchEmulatorOptions
         if (string.IsNullOrWhiteSpace(ContainerEngine))
         {
             throw new ArgumentException("--container-engine must not be empty.");
+        }
+
+        if (DynamoDBLocalDirectory is not null)
+        {
+            _ = Processes.DynamoDBLocalProcess.FindJarDirectory(DynamoDBLocalDirectory);
+        }
+
+        if (ExitWithProcessId is <= 0)
+        {
+            throw new ArgumentException($"--exit-with must be a process id, not {ExitWithProcessId}.");
         }
 
         if (LauncherPath is not null && !File.Exists(LauncherPath))

@@ -19,13 +19,18 @@ var root = EmulatorCommandLine.Create(async (options, verbose, cancellationToken
             useConsoleLifetime: true,
             cancellationToken);
     }
-    catch (ArgumentException ex)
+    catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
     {
         await Console.Error.WriteLineAsync(ex.Message);
         return 2;
     }
 
-    // Tests parse this line: it must be the only thing on stdout.
+    // Tests and rehearsals parse these lines: they must be the only things on stdout.
+    if (host.DynamoDBEndpoint is { } dynamoDB)
+    {
+        Console.Out.WriteLine(BatchEmulatorHost.DynamoDBLinePrefix + dynamoDB.GetLeftPart(UriPartial.Authority));
+    }
+
     Console.Out.WriteLine(BatchEmulatorHost.ReadyLinePrefix + host.BaseAddress.GetLeftPart(UriPartial.Authority));
     Console.Out.Flush();
     await host.WaitForShutdownAsync(CancellationToken.None);

@@ -39,10 +39,19 @@ internal static class OrleansBatchCommandLine
         CustomParser = r => ParseDuration(r, "--timeout"),
     };
 
+    /// <summary>The aws-batch path against the Batch emulator and DynamoDB Local on this machine.</summary>
+    public const string RehearsalBackend = "rehearsal";
+
     public static readonly Option<string?> Backend = new("--backend")
     {
-        Description = "Where silos run: local (child processes) or aws-batch (default: aws-batch when --queue is given or when running inside a Batch job, else local).",
-        HelpName = "local|aws-batch",
+        Description = "Where silos run: local (child processes), aws-batch, or rehearsal (the aws-batch path against the Batch emulator and DynamoDB Local on this machine) (default: aws-batch when --queue is given or when running inside a Batch job, else local).",
+        HelpName = "local|aws-batch|rehearsal",
+    };
+
+    public static readonly Option<string?> Containers = new("--containers")
+    {
+        Description = "With --backend rehearsal: run the jobs as containers of this image (podman), as Batch would, instead of processes of this program.",
+        HelpName = "IMAGE",
     };
 
     public static readonly Option<string?> Queue = new("--queue")
@@ -189,7 +198,7 @@ internal static class OrleansBatchCommandLine
             }
         });
         SiloLogs.AcceptOnlyFromAmong(SiloLogLevels);
-        Backend.AcceptOnlyFromAmong(BatchClusterOptions.LocalBackend, BatchClusterOptions.AwsBatchBackend);
+        Backend.AcceptOnlyFromAmong(BatchClusterOptions.LocalBackend, BatchClusterOptions.AwsBatchBackend, RehearsalBackend);
     }
 
     /// <summary>
@@ -212,7 +221,7 @@ internal static class OrleansBatchCommandLine
         var root = new RootCommand(
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
-            Silos, MinSilos, Timeout, Backend, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
+            Silos, MinSilos, Timeout, Backend, Containers, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
             Table, DynamoDBEndpoint, CreateTable, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(result => ValidateManager(result, workload, workloads));
@@ -259,8 +268,9 @@ internal static class OrleansBatchCommandLine
         var silos = parse.GetValue(Silos);
         var min = parse.GetValue(MinSilos) ?? silos.Min;
         var queue = parse.GetValue(Queue);
-        var backend = BatchClusterOptions.ChooseBackend(parse.GetValue(Backend), queue);
-        return new ManagerSettings
+        var rehearsal = parse.GetValue(Backend) == RehearsalBackend;
+        var backend = rehearsal ? BatchClusterOptions.AwsBatchBackend : BatchClusterOptions.ChooseBackend(parse.GetValue(Backend), queue);
+        var settings = new ManagerSettings
         {
             Cluster = new BatchClusterOptions
             {
@@ -289,7 +299,18 @@ internal static class OrleansBatchCommandLine
             WorkloadOptions = ParseWorkloadOptions(parse.GetValue(WorkloadOptions) ?? []),
             Hold = parse.GetValue(Hold),
             Verbose = parse.GetValue(Verbose),
+            Rehearsal = rehearsal ? new RehearsalSettings(parse.GetValue(Containers)) : null,
         };
+        if (rehearsal)
+        {
+            // The rehearsal's own queue, definition and region; its endpoints are known once it has started.
+            settings.Cluster.Queue = Rehearsal.RehearsalEnvironment.QueueName;
+            settings.Cluster.JobDefinition = Rehearsal.RehearsalEnvironment.DefinitionName;
+            settings.Cluster.Region = Rehearsal.RehearsalEnvironment.Region;
+            settings.Cluster.CreateTable ??= true;
+        }
+
+        return settings;
     }
 
     private static void ValidateManager(CommandResult result, Option<string> workload, WorkloadCatalog workloads)
@@ -329,6 +350,26 @@ internal static class OrleansBatchCommandLine
 
     private static void ValidateAwsBatch(CommandResult result)
     {
+        if (TryGet(result, Backend) == RehearsalBackend)
+        {
+            foreach (var option in new Option[] { Queue, Definition, Region, BatchEndpoint, DynamoDBEndpoint })
+            {
+                if (result.GetResult(option) is not null)
+                {
+                    result.AddError($"{option.Name} cannot be combined with --backend rehearsal, which makes its own");
+                    return;
+                }
+            }
+
+            return;
+        }
+
+        if (result.GetResult(Containers) is not null)
+        {
+            result.AddError("--containers applies to --backend rehearsal only");
+            return;
+        }
+
         var insideBatch = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BatchJobEnvironment.JobIdVariable));
         var queue = TryGet(result, Queue);
         var backend = BatchClusterOptions.ChooseBackend(TryGet(result, Backend), queue);
@@ -369,7 +410,9 @@ internal static class OrleansBatchCommandLine
 
     private static void ValidateLocalLimit(CommandResult result)
     {
-        if (BatchClusterOptions.ChooseBackend(TryGet(result, Backend), TryGet(result, Queue)) != BatchClusterOptions.LocalBackend || result.GetResult(Silos) is null)
+        // A rehearsal runs its silos on this machine too, as processes or containers.
+        var backend = TryGet(result, Backend);
+        if ((backend != RehearsalBackend && BatchClusterOptions.ChooseBackend(backend, TryGet(result, Queue)) != BatchClusterOptions.LocalBackend) || result.GetResult(Silos) is null)
         {
             return;
         }

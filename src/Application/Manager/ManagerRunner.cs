@@ -30,6 +30,44 @@ internal static class ManagerRunner
         using var signals = new ShutdownSignals(observer.Info);
         var workload = workloads.Get(settings.Workload);
 
+        Rehearsal.RehearsalEnvironment? rehearsal = null;
+        if (settings.Rehearsal is { } rehearsalSettings)
+        {
+            try
+            {
+                rehearsal = await Rehearsal.RehearsalEnvironment.StartAsync(rehearsalSettings.Image, signals.Stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
+            {
+                return signals.ExitCode ?? ExitCodes.Interrupted;
+            }
+            catch (Rehearsal.RehearsalException exception)
+            {
+                observer.Error(exception.Message);
+                return ExitCodes.Usage;
+            }
+
+            observer.Info(rehearsal.Describe(rehearsalSettings.Image));
+            settings.Cluster.BatchEndpoint = rehearsal.BatchEndpoint;
+            settings.Cluster.DynamoDBEndpoint = rehearsal.DynamoDBEndpoint;
+        }
+
+        await using (rehearsal)
+        {
+            return await RunClusterAsync(settings, workload, configureClient, console, observer, loggerFactory, signals, time).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunClusterAsync(
+        ManagerSettings settings,
+        IClusterWorkload workload,
+        Action<IClientBuilder>? configureClient,
+        IAnsiConsole console,
+        ConsoleClusterObserver observer,
+        ILoggerFactory loggerFactory,
+        ShutdownSignals signals,
+        TimeProvider time)
+    {
         BatchClusterEnvironment environment;
         try
         {

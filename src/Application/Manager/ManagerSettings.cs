@@ -18,4 +18,10 @@ internal sealed record ManagerSettings
     public required bool Hold { get; init; }
 
     public required bool Verbose { get; init; }
+
+    /// <summary>Set for <c>--backend rehearsal</c>: the cluster runs against a Batch emulator and DynamoDB Local started here.</summary>
+    public RehearsalSettings? Rehearsal { get; init; }
 }
+
+/// <summary>What a rehearsal runs: the image of its jobs (containers), or this program (processes) when null.</summary>
+internal sealed record RehearsalSettings(string? Image);

@@ -31,12 +31,14 @@ internal static class EmulatorCommandLine
         var invalidKeys = new Option<string[]>("--invalid-access-key") { Description = "An access key id answered with UnrecognizedClientException; repeatable.", Arity = ArgumentArity.ZeroOrMore };
         var maxLogEvents = new Option<int>("--max-log-events") { Description = "Log events kept per log stream.", DefaultValueFactory = _ => defaults.MaxLogEventsPerStream };
         var workDirectory = new Option<string?>("--work-dir") { Description = "Where job working directories go (default: a temp directory, deleted at exit)." };
+        var dynamoDBLocal = new Option<string?>("--dynamodb-local") { Description = "A folder with DynamoDB Local (DynamoDBLocal.jar) to run beside the emulator, in memory, on a free port." };
+        var exitWith = new Option<int?>("--exit-with") { Description = "Stop, with every job, when the process with this id has exited." };
         var verbose = new Option<bool>("--verbose") { Description = "Log every state change and every line the jobs print." };
 
         var root = new RootCommand("An AWS Batch emulator (Batch REST-JSON API and CloudWatch Logs GetLogEvents) for tests and local rehearsal.")
         {
             port, launcher, imageLaunchers, containers, containerEngine, simulated, simulatedRunDuration, transitionDelay, gracePeriod, minimumTimeout, region, accountId,
-            queues, definitions, expiredKeys, invalidKeys, maxLogEvents, workDirectory, verbose,
+            queues, definitions, expiredKeys, invalidKeys, maxLogEvents, workDirectory, dynamoDBLocal, exitWith, verbose,
         };
 
         root.SetAction((result, cancellationToken) =>
@@ -56,6 +58,8 @@ internal static class EmulatorCommandLine
                 AccountId = result.GetValue(accountId) ?? defaults.AccountId,
                 MaxLogEventsPerStream = result.GetValue(maxLogEvents),
                 WorkDirectory = result.GetValue(workDirectory),
+                DynamoDBLocalDirectory = result.GetValue(dynamoDBLocal),
+                ExitWithProcessId = result.GetValue(exitWith),
             };
 
             foreach (var mapping in result.GetValue(imageLaunchers) ?? [])

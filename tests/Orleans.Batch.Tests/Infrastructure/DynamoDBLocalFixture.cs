@@ -276,6 +276,15 @@ public sealed class DynamoDBLocalFixture : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Where tests/tools/dynamodb-local.sh installs DynamoDB Local: <c>$DYNAMODB_LOCAL_DIR</c>, else <c>.tools/dynamodb-local</c>
+    /// in the repository (call <see cref="StartAsync"/> first, which installs it).
+    /// </summary>
+    public static string InstallDirectory() =>
+        Environment.GetEnvironmentVariable("DYNAMODB_LOCAL_DIR") is { Length: > 0 } directory
+            ? directory
+            : Path.Combine(RepositoryPaths.Root, ".tools", "dynamodb-local");
+
     private static string FindScript()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
