@@ -57,7 +57,7 @@ internal sealed record BenchmarkSettings
     public required TimeSpan DynamoDBIdleWindow { get; init; }
 
     /// <summary>The scenario names <c>--only</c> accepts.</summary>
-    public static readonly IReadOnlySet<string> ScenarioNames = new HashSet<string>(["launch", "throughput", "failure", "diagnostics", "controlplane", "dynamodb"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> ScenarioNames = new HashSet<string>(["launch", "throughput", "failure", "diagnostics", "controlplane", "dynamodb", "container"], StringComparer.Ordinal);
 
     /// <summary>The scenarios to run; null for all.</summary>
     public IReadOnlySet<string>? Only { get; init; }

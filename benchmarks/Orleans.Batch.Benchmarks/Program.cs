@@ -9,14 +9,14 @@ using Orleans.Batch.Benchmarks.Results;
 using Orleans.Batch.Benchmarks.Scenarios;
 
 // Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N]
-//                          [--only launch,throughput,failure,diagnostics,controlplane,dynamodb] [--out DIR] [--keep-logs] [--no-diagnostics]
+//                          [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container] [--out DIR] [--keep-logs] [--no-diagnostics]
 //                          [--launcher PATH] [--baseline-silo PATH]
 // Measures ours (the Orleans.Batch hosting API) against plain Orleans in the same run; see benchmarks/README.md.
 
 var arguments = Arguments.Parse(args);
 if (arguments is null)
 {
-    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics,controlplane,dynamodb] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
+    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
     return 2;
 }
 
@@ -100,6 +100,11 @@ if (settings.Runs("dynamodb"))
 {
     // One step: DynamoDB Local lives from the first of its clusters to the last, and the leftover check runs after it.
     await RunAsync($"DynamoDB membership: DynamoDB Local, an idle cluster, then {settings.DynamoDBRepetitions} repetition(s) of DynamoDB and file table alternating", () => DynamoDBScenario.RunAsync(context));
+}
+
+if (settings.Runs("container"))
+{
+    await RunAsync("container: image size, and one silo's start to Active as a container against a plain process", () => ContainerScenario.RunAsync(context));
 }
 
 for (var repetition = 0; settings.Diagnostics && settings.Runs("diagnostics") && repetition < settings.DiagnosticRepetitions && !cancel.IsCancellationRequested; repetition++)

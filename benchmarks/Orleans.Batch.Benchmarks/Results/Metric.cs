@@ -34,6 +34,9 @@ internal static class BaselineKinds
     /// <summary>Ours with the local file membership table, measured in the same run (the DynamoDB rows).</summary>
     public const string OursWithFileTable = "ours with the file membership table";
 
+    /// <summary>The same silo run as a plain process instead of a container, in the same run (the image rows).</summary>
+    public const string PlainProcess = "the same silo as a plain process";
+
     /// <summary>Nothing to compare with.</summary>
     public const string None = "none";
 }

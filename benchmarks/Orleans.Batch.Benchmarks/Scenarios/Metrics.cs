@@ -6,6 +6,25 @@ namespace Orleans.Batch.Benchmarks.Scenarios;
 /// <summary>The rows of the results table.</summary>
 internal static class Metrics
 {
+    public static readonly Metric ImageSize = new(
+        "image.size",
+        "Launcher image size (deploy/Dockerfile, local Debian 12 base)",
+        "MB",
+        BaselineIs: BaselineKinds.None);
+
+    public static readonly Metric ImageAppLayers = new(
+        "image.app",
+        "Launcher image: our layers over the .NET runtime base",
+        "MB",
+        BaselineIs: BaselineKinds.None);
+
+    public static readonly Metric SiloStartToActive = new(
+        "image.start-to-active",
+        "one silo, start to Active (DynamoDB membership): container vs plain process",
+        "s",
+        Target: "≤ 1.5 × baseline",
+        BaselineIs: BaselineKinds.PlainProcess);
+
     public static Metric Launch(int silos) => new(
         $"launch.{silos}",
         $"launch to ready, {Silos(silos)}",

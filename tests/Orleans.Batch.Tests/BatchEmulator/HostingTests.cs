@@ -111,5 +111,48 @@ public sealed class HostingTests
         delay.Message.ShouldContain("--transition-delay");
         var account = await Should.ThrowAsync<ArgumentException>(() => BatchEmulatorHost.StartAsync(new BatchEmulatorOptions { AccountId = "42" }, TestContext.Current.CancellationToken));
         account.Message.ShouldContain("--account-id");
+        var containers = await Should.ThrowAsync<ArgumentException>(() => BatchEmulatorHost.StartAsync(new BatchEmulatorOptions { Containers = true, LauncherPath = typeof(BatchEmulatorHost).Assembly.Location }, TestContext.Current.CancellationToken));
+        containers.Message.ShouldContain("--containers");
+        var engine = await Should.ThrowAsync<ArgumentException>(() => BatchEmulatorHost.StartAsync(new BatchEmulatorOptions { Containers = true, ContainerEngine = "/no/such/engine" }, TestContext.Current.CancellationToken));
+        engine.Message.ShouldContain("--container-engine");
+        var dynamoDB = await Should.ThrowAsync<ArgumentException>(() => BatchEmulatorHost.StartAsync(new BatchEmulatorOptions { DynamoDBLocalDirectory = "/no/such/dir" }, TestContext.Current.CancellationToken));
+        dynamoDB.Message.ShouldContain("--dynamodb-local");
+        var exitWith = await Should.ThrowAsync<ArgumentException>(() => BatchEmulatorHost.StartAsync(new BatchEmulatorOptions { ExitWithProcessId = 0 }, TestContext.Current.CancellationToken));
+        exitWith.Message.ShouldContain("--exit-with");
+    }
+
+    [Fact]
+    public async Task An_emulator_told_to_exit_with_a_process_stops_its_jobs_when_that_process_ends()
+    {
+        using var watched = Process.Start(new ProcessStartInfo("sleep", ["600"]))!;
+        var emulator = await BatchEmulatorFixture.StartAsync((o, _) => o.ExitWithProcessId = watched.Id);
+        await using (emulator)
+        {
+            await emulator.CreateQueueAsync();
+            await emulator.RegisterDefinitionAsync();
+            var job = await emulator.SubmitAsync(["sleep", "600"]);
+            await emulator.Batch.WaitForAnyStatusAsync(job, ["RUNNING"], TimeSpan.FromSeconds(20));
+
+            watched.Kill();
+            await watched.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await Eventually.MatchesAsync(
+                () => Task.FromResult(emulator.Scripts.RecordedProcessIds().Any(pid => IsAlive(pid))),
+                alive => !alive,
+                TimeSpan.FromSeconds(20),
+                "the job's processes are gone once the watched process has ended");
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -15,9 +15,9 @@ public sealed class DeployScriptTests
     public static TheoryData<string> Kinds() => [.. DeployFiles.JobDefinitionKinds()];
 
     [Fact]
-    public void The_scripts_are_the_three_the_README_describes()
+    public void The_scripts_are_the_four_the_README_describes()
     {
-        DeployFiles.ScriptNames().ShouldBe(["build-and-push.sh", "register-job-definition.sh", "submit-manager.sh"]);
+        DeployFiles.ScriptNames().ShouldBe(["build-and-push.sh", "build-image.sh", "register-job-definition.sh", "submit-manager.sh"]);
     }
 
     [Theory]
@@ -63,6 +63,11 @@ public sealed class DeployScriptTests
     [InlineData("submit-manager.sh", "--queue q --definition d --silos many", "--silos must be N or MIN:MAX")]
     [InlineData("submit-manager.sh", "--queue q --definition d --silos 8 -- --workload demo", "--silos and --workload set the default command's parameters")]
     [InlineData("submit-manager.sh", "--queue q --definition d --frobnicate", "unknown option '--frobnicate'")]
+    [InlineData("build-image.sh", "--platform windows/amd64", "--platform must be linux/amd64, linux/arm64 or both")]
+    [InlineData("build-image.sh", "--engine nerdctl", "--engine must be docker, podman or buildah")]
+    [InlineData("build-image.sh", "--tag Bad:Tag", "--tag must be an image name")]
+    [InlineData("build-image.sh", "--context /nonexistent", "--context '/nonexistent' is not a directory")]
+    [InlineData("build-image.sh", "--engine podman --local-base --platform linux/arm64", "--local-base makes base images for this machine's architecture")]
     [InlineData("build-and-push.sh", "", "--repository is required")]
     [InlineData("build-and-push.sh", "--repository docker.io/orleans", "--repository must be an ECR repository URI")]
     [InlineData("build-and-push.sh", "--repository 123456789012.dkr.ecr.us-east-1.amazonaws.com/o --platform windows/amd64", "--platform must be linux/amd64 or linux/arm64")]
@@ -157,6 +162,37 @@ public sealed class DeployScriptTests
         request.Parameters.ShouldBe(new Dictionary<string, string> { ["silos"] = "8", ["workload"] = "demo" });
         request.ContainerOverrides.ShouldBeNull();
         request.Timeout.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Build_image_dry_run_builds_for_both_architectures_as_one_manifest_with_podman()
+    {
+        var result = await ShellScript.RunScriptAsync("build-image.sh", ["--engine", "podman", "--platform", "linux/amd64,linux/arm64", "--tag", "acme/pricing:1.0", "--context", RepositoryPaths.Root, "--dry-run"]);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        var command = result.Stdout.Trim();
+        command.ShouldStartWith("podman build --platform linux/amd64,linux/arm64 --manifest acme/pricing:1.0 --network host ");
+        command.ShouldEndWith($"--file {DeployFiles.Dockerfile} {RepositoryPaths.Root}");
+        command.ShouldNotContain("--pull=never", customMessage: "only --local-base builds without pulling");
+    }
+
+    [Fact]
+    public async Task Build_image_dry_run_with_docker_builds_one_platform_with_the_template_apps_Dockerfile()
+    {
+        var app = Directory.CreateTempSubdirectory("app-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(app.FullName, "Dockerfile"), "FROM scratch
+");
+            var result = await ShellScript.RunScriptAsync("build-image.sh", ["--engine", "docker", "--platform", "linux/arm64", "--context", app.FullName, "--dry-run"]);
+
+            result.ExitCode.ShouldBe(0, result.ToString());
+            result.Stdout.Trim().ShouldBe($"docker build --platform linux/arm64 --tag orleans-batch:dev --file {Path.Combine(app.FullName, "Dockerfile")} {app.FullName}");
+        }
+        finally
+        {
+            app.Delete(recursive: true);
+        }
     }
 
     [Fact]
