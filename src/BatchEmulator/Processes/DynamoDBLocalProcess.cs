@@ -23,11 +23,13 @@ internal sealed class DynamoDBLocalProcess : IAsyncDisposable
         """;
 
     private readonly Process _process;
+    private readonly string _workingDirectory;
 
-    private DynamoDBLocalProcess(Process process, Uri endpoint)
+    private DynamoDBLocalProcess(Process process, Uri endpoint, string workingDirectory)
     {
         _process = process;
         Endpoint = endpoint;
+        _workingDirectory = workingDirectory;
     }
 
     /// <summary>http://127.0.0.1:PORT/</summary>
@@ -52,8 +54,11 @@ internal sealed class DynamoDBLocalProcess : IAsyncDisposable
     {
         var jarDirectory = FindJarDirectory(directory);
         var port = FreePort();
+        // DynamoDB Local writes a metadata file into its working directory: give it one of its own.
+        var workingDirectory = Directory.CreateTempSubdirectory("dynamodb-local-").FullName;
         var info = new ProcessStartInfo("/bin/sh")
         {
+            WorkingDirectory = workingDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -70,7 +75,7 @@ internal sealed class DynamoDBLocalProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var local = new DynamoDBLocalProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var local = new DynamoDBLocalProcess(process, new Uri($"http://127.0.0.1:{port}/"), workingDirectory);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -121,6 +126,14 @@ internal sealed class DynamoDBLocalProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        try
+        {
+            Directory.Delete(_workingDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: a file still held open stays in the temp directory
+        }
     }
 
     private static int FreePort()

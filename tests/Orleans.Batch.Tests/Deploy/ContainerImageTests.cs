@@ -29,12 +29,16 @@ public sealed class ContainerImageTests(DynamoDBLocalFixture dynamo)
         await using var registry = await LocalRegistry.StartAsync();
         await Podman.CheckedAsync("push", "--quiet", "--tls-verify=false", "mcr.microsoft.com/dotnet/runtime:10.0", $"{registry.Address}/dotnet/runtime:10.0");
 
-        var output = Directory.CreateTempSubdirectory("publish-container-");
+        // A copy of the sources the image needs, as in a user's checkout: its own obj folders, so this publish (another
+        // runtime, another configuration of the restore) cannot race or disturb the repository's own builds.
+        var work = Directory.CreateTempSubdirectory("publish-container-");
         try
         {
+            CopySources(work.FullName);
+            var output = Path.Combine(work.FullName, "out");
             var publish = await DotnetCli.RunAsync(
-                ["publish", Path.Combine(RepositoryPaths.Root, "src", "Launcher"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false",
-                 "-p:PublishReadyToRun=true", "-t:PublishContainer", "-o", output.FullName,
+                ["publish", Path.Combine(work.FullName, "src", "Launcher"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false",
+                 "-p:PublishReadyToRun=true", "-p:OrleansBatchRehearsalEmulator=false", "-t:PublishContainer", "-o", output,
                  $"-p:ContainerBaseImage={registry.Address}/dotnet/runtime:10.0", $"-p:ContainerRegistry={registry.Address}", "-p:ContainerImageTag=published"],
                 new Dictionary<string, string> { ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry.Address },
                 TimeSpan.FromMinutes(8));
@@ -43,7 +47,7 @@ public sealed class ContainerImageTests(DynamoDBLocalFixture dynamo)
         }
         finally
         {
-            output.Delete(recursive: true);
+            work.Delete(recursive: true);
         }
 
         var image = $"{registry.Address}/orleans-batch-launcher:published";
@@ -56,6 +60,33 @@ public sealed class ContainerImageTests(DynamoDBLocalFixture dynamo)
         finally
         {
             await Podman.RunAsync(["rmi", "--force", image]);
+        }
+    }
+
+    /// <summary>The build files and the projects of the Launcher's image, without build output.</summary>
+    private static void CopySources(string destination)
+    {
+        foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Packages.props", "src/Directory.Build.targets" })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(destination, file))!);
+            File.Copy(Path.Combine(RepositoryPaths.Root, file), Path.Combine(destination, file));
+        }
+
+        foreach (var project in new[] { "Launcher", "Launcher.Grains", "Application", "Hosting", "Grains" })
+        {
+            var source = Path.Combine(RepositoryPaths.Root, "src", project);
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(source, file);
+                if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal) || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var target = Path.Combine(destination, "src", project, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
         }
     }
 

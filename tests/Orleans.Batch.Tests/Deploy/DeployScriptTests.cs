@@ -182,8 +182,7 @@ public sealed class DeployScriptTests
         var app = Directory.CreateTempSubdirectory("app-");
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(app.FullName, "Dockerfile"), "FROM scratch
-");
+            await File.WriteAllTextAsync(Path.Combine(app.FullName, "Dockerfile"), "FROM scratch\n", TestContext.Current.CancellationToken);
             var result = await ShellScript.RunScriptAsync("build-image.sh", ["--engine", "docker", "--platform", "linux/arm64", "--context", app.FullName, "--dry-run"]);
 
             result.ExitCode.ShouldBe(0, result.ToString());

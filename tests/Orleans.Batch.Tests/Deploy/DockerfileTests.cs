@@ -93,6 +93,15 @@ public sealed partial class DockerfileTests
         [.. Lines.Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.StartsWith("COPY --from", StringComparison.Ordinal))
             .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1])];
 
+    private const string RehearsalSwitch = "OrleansBatchRehearsalEmulator";
+
+    [Fact]
+    public void Image_leaves_out_the_rehearsal_emulator_in_restore_and_publish()
+    {
+        Lines.Where(l => l.StartsWith("RUN dotnet restore", StringComparison.Ordinal) || l.StartsWith("RUN dotnet publish", StringComparison.Ordinal))
+            .ShouldAllBe(l => l.Contains($"-p:{RehearsalSwitch}=false", StringComparison.Ordinal));
+    }
+
     private static List<string> ProjectClosure(string project)
     {
         var found = new List<string>();
@@ -108,6 +117,12 @@ public sealed partial class DockerfileTests
             var directory = Path.GetDirectoryName(current)!;
             foreach (var reference in XDocument.Load(Path.Combine(RepositoryPaths.Root, current)).Descendants("ProjectReference"))
             {
+                // The emulator beside the Launcher serves rehearsals from the repository; the image turns it off.
+                if (reference.Parent?.Attribute("Condition")?.Value.Contains(RehearsalSwitch, StringComparison.Ordinal) == true)
+                {
+                    continue;
+                }
+
                 var full = Path.GetFullPath(Path.Combine(RepositoryPaths.Root, directory, reference.Attribute("Include")!.Value.Replace('\\', '/')));
                 pending.Enqueue(Path.GetRelativePath(RepositoryPaths.Root, full).Replace('\\', '/'));
             }
