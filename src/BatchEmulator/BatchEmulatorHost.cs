@@ -160,13 +160,15 @@ public sealed class BatchEmulatorHost : IAsyncDisposable
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500), _watching.Token).ConfigureAwait(false);
             }
-
-            _app.Lifetime.StopApplication();
         }
         catch (OperationCanceledException)
         {
-            // disposed
+            return; // disposed
         }
+
+        // Stop for real (jobs, containers, DynamoDB Local), hosted in-process or as the executable alike.
+        _app.Lifetime.StopApplication();
+        await DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Waits until the emulator is asked to stop (admin shutdown, Ctrl+C or SIGTERM), then stops it.</summary>

@@ -49,6 +49,12 @@ internal sealed class CountingBatchClient(IAwsBatchClient inner) : IAwsBatchClie
         return inner.ListJobsAsync(request, cancellationToken);
     }
 
+    public Task<DescribeComputeEnvironmentsResponse> DescribeComputeEnvironmentsAsync(DescribeComputeEnvironmentsRequest request, CancellationToken cancellationToken = default)
+    {
+        Count("DescribeComputeEnvironments");
+        return inner.DescribeComputeEnvironmentsAsync(request, cancellationToken);
+    }
+
     public Task<DescribeJobQueuesResponse> DescribeJobQueuesAsync(DescribeJobQueuesRequest request, CancellationToken cancellationToken = default)
     {
         Count("DescribeJobQueues");

@@ -141,6 +141,13 @@ internal sealed class AwsBatchClient : IAwsBatchClient, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<DescribeComputeEnvironmentsResponse> DescribeComputeEnvironmentsAsync(DescribeComputeEnvironmentsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return InvokeAsync("DescribeComputeEnvironments", request, AwsBatchJsonContext.Default.DescribeComputeEnvironmentsRequest, AwsBatchJsonContext.Default.DescribeComputeEnvironmentsResponse, null, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<DescribeJobQueuesResponse> DescribeJobQueuesAsync(DescribeJobQueuesRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -42,6 +42,12 @@ internal interface IAwsBatchClient
     /// <returns>The page.</returns>
     Task<ListJobsResponse> ListJobsAsync(ListJobsRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Describes compute environments (<c>DescribeComputeEnvironments</c>): their state, status and capacity.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The environments that exist.</returns>
+    Task<DescribeComputeEnvironmentsResponse> DescribeComputeEnvironmentsAsync(DescribeComputeEnvironmentsRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Describes job queues.</summary>
     /// <param name="request">The queues (empty for all) and page token.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -19,6 +19,7 @@ public sealed class AwsBatchModelContractTests
         ("TerminateJob", typeof(TerminateJobRequest)),
         ("CancelJob", typeof(CancelJobRequest)),
         ("ListJobs", typeof(ListJobsRequest)),
+        ("DescribeComputeEnvironments", typeof(DescribeComputeEnvironmentsRequest)),
         ("DescribeJobQueues", typeof(DescribeJobQueuesRequest)),
         ("DescribeJobDefinitions", typeof(DescribeJobDefinitionsRequest)),
         ("RegisterJobDefinition", typeof(RegisterJobDefinitionRequest)),
@@ -29,6 +30,7 @@ public sealed class AwsBatchModelContractTests
         ("SubmitJob", typeof(SubmitJobResponse)),
         ("DescribeJobs", typeof(DescribeJobsResponse)),
         ("ListJobs", typeof(ListJobsResponse)),
+        ("DescribeComputeEnvironments", typeof(DescribeComputeEnvironmentsResponse)),
         ("DescribeJobQueues", typeof(DescribeJobQueuesResponse)),
         ("DescribeJobDefinitions", typeof(DescribeJobDefinitionsResponse)),
         ("RegisterJobDefinition", typeof(RegisterJobDefinitionResponse)),
@@ -149,7 +151,7 @@ public sealed class AwsBatchModelContractTests
             }
         }
 
-        checkedExamples.ShouldBe(10, "examples-1.json has 10 examples of the eight operations");
+        checkedExamples.ShouldBe(11, "examples-1.json has 11 examples of the nine operations");
     }
 
     [Fact]

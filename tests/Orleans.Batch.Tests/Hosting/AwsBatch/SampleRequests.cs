@@ -77,6 +77,7 @@ internal static class SampleRequests
         nameof(CancelJobRequest) => new CancelJobRequest { JobId = "j", Reason = "r" },
         nameof(ListJobsRequest) => new ListJobsRequest(),
         nameof(DescribeJobQueuesRequest) => new DescribeJobQueuesRequest(),
+        nameof(DescribeComputeEnvironmentsRequest) => new DescribeComputeEnvironmentsRequest(),
         nameof(DescribeJobDefinitionsRequest) => new DescribeJobDefinitionsRequest(),
         nameof(RegisterJobDefinitionRequest) => new RegisterJobDefinitionRequest { JobDefinitionName = "d", Type = JobDefinitionType.Container },
         _ => throw new ArgumentOutOfRangeException(nameof(requestType), requestType, null),

@@ -323,7 +323,7 @@ public sealed class DynamoDBMembershipTableTests(DynamoDBLocalFixture dynamo) : 
     [Fact]
     public async Task StoredItems_HaveTheDocumentedShape()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(FutureStart);
         var table = await TableAsync(time: time);
         var entry = MembershipTestData.CreateFullEntry(CreateEntry().SiloAddress);
         await InsertAsync(table, entry);
@@ -356,7 +356,7 @@ public sealed class DynamoDBMembershipTableTests(DynamoDBLocalFixture dynamo) : 
     [Fact]
     public async Task Heartbeat_IsOneWrite_ThatPushesTheRowExpiry_AndRefreshesTheVersionExpiryOnlyWhenDue()
     {
-        var start = new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+        var start = FutureStart;
         var time = new FakeTimeProvider(start);
         var options = Options();
         options.TimeToLive = TimeSpan.FromHours(2);
@@ -545,6 +545,12 @@ public sealed class DynamoDBMembershipTableTests(DynamoDBLocalFixture dynamo) : 
             SuspectTimes = [Tuple.Create(SiloAddress.New(IPAddress.Parse("10.1.2.4"), 11111, 1), at)],
         };
     }
+
+    /// <summary>
+    /// A fixed start for fake clocks, always after the real now: DynamoDB Local's TTL deletes items whose ExpiresAt
+    /// has passed in real time, so an item written with a past fake time could vanish while the test reads it.
+    /// </summary>
+    private static DateTimeOffset FutureStart => new(DateTime.UtcNow.Year + 1, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     private Dictionary<string, AttributeValue> Key(string sortKey) => new()
     {
