@@ -236,6 +236,7 @@ internal static class OrleansBatchCommandLine
         root.Add(Commands.ListCommand.Create());
         root.Add(Commands.CleanupCommand.Create());
         root.Add(Commands.LogsCommand.Create());
+        root.Add(Commands.PreflightCommand.Create());
         return root;
     }
 

@@ -22,6 +22,13 @@ internal sealed record ClusterJson(
 /// <summary>One job in <c>list --json</c>.</summary>
 internal sealed record ClusterJobJson(string JobId, string JobName, string Status, string? Role, DateTimeOffset? CreatedAt, int? ArraySize, IReadOnlyDictionary<string, int>? ChildStatuses);
 
+/// <summary><c>preflight --json</c>: whether something blocks a launch, and every check.</summary>
+internal sealed record PreflightJson(bool BlocksLaunch, IReadOnlyList<PreflightCheckJson> Checks);
+
+/// <summary>One check in <c>preflight --json</c>; outcome is passed, warning or failed.</summary>
+internal sealed record PreflightCheckJson(string Check, string Resource, string Outcome, string Message);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(ClusterListJson))]
+[JsonSerializable(typeof(PreflightJson))]
 internal sealed partial class CommandJsonContext : JsonSerializerContext;

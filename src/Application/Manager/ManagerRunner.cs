@@ -77,6 +77,12 @@ internal static class ManagerRunner
         {
             return signals.ExitCode ?? ExitCodes.Interrupted;
         }
+        catch (Orleans.Batch.Hosting.Cluster.Preflight.BatchPreflightException exception)
+        {
+            // The queue, its compute environments or the job definition cannot run the silos: nothing was submitted.
+            observer.Error(exception.Message);
+            return ExitCodes.Usage;
+        }
         catch (LocalStateException exception)
         {
             // Where local state would go is wrong (TMPDIR, a directory that is not ours): nothing was started.

@@ -105,7 +105,8 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
     }
 
     private static readonly string[] QueueMembers =
-        ["name", "computeEnvironment", "state", "priority", "maxRunning", "stuckReason", "simulated", "transitionDelayMs", "maxVcpus", "maxMemoryMiB", "maxGpus"];
+        ["name", "computeEnvironment", "state", "priority", "maxRunning", "stuckReason", "simulated", "transitionDelayMs", "maxVcpus", "maxMemoryMiB", "maxGpus",
+         "status", "statusReason", "ceState", "ceStatus", "ceStatusReason", "ceType", "ceMaxvCpus", "ceInstanceTypes"];
 
     private static void Reset(EmulatedQueue queue, string name, string arnPrefix)
     {
@@ -120,6 +121,14 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
         queue.MaxVcpus = null;
         queue.MaxMemoryMiB = null;
         queue.MaxGpus = null;
+        queue.Status = "VALID";
+        queue.StatusReason = null;
+        queue.ComputeEnvironmentState = "ENABLED";
+        queue.ComputeEnvironmentStatus = "VALID";
+        queue.ComputeEnvironmentStatusReason = null;
+        queue.ComputeResourceType = "EC2";
+        queue.ComputeEnvironmentMaxvCpus = null;
+        queue.InstanceTypes = ["optimal"];
     }
 
     /// <summary>Checks the values before anything changes, so a bad request changes nothing.</summary>
@@ -128,6 +137,31 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
         if (body["state"]?.GetValue<string>() is { } state && state is not ("ENABLED" or "DISABLED"))
         {
             return $"state must be ENABLED or DISABLED, not '{state}'.";
+        }
+
+        if (body["status"]?.GetValue<string>() is { } status && status is not ("VALID" or "INVALID"))
+        {
+            return $"status must be VALID or INVALID, not '{status}'.";
+        }
+
+        if (body["ceState"]?.GetValue<string>() is { } ceState && ceState is not ("ENABLED" or "DISABLED"))
+        {
+            return $"ceState must be ENABLED or DISABLED, not '{ceState}'.";
+        }
+
+        if (body["ceStatus"]?.GetValue<string>() is { } ceStatus && ceStatus is not ("CREATING" or "UPDATING" or "DELETING" or "DELETED" or "VALID" or "INVALID"))
+        {
+            return $"ceStatus must be one of CREATING, UPDATING, DELETING, DELETED, VALID, INVALID, not '{ceStatus}'.";
+        }
+
+        if (body["ceType"]?.GetValue<string>() is { } ceType && ceType is not ("EC2" or "SPOT" or "FARGATE" or "FARGATE_SPOT"))
+        {
+            return $"ceType must be EC2, SPOT, FARGATE or FARGATE_SPOT, not '{ceType}'.";
+        }
+
+        if (body["ceMaxvCpus"]?.GetValue<int>() < 0)
+        {
+            return "ceMaxvCpus must not be negative.";
         }
 
         if (body["maxRunning"]?.GetValue<int>() < 0)
@@ -180,6 +214,30 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
                 case "maxGpus":
                     queue.MaxGpus = node?.GetValue<int>();
                     break;
+                case "status":
+                    queue.Status = node?.GetValue<string>() ?? "VALID";
+                    break;
+                case "statusReason":
+                    queue.StatusReason = node?.GetValue<string>();
+                    break;
+                case "ceState":
+                    queue.ComputeEnvironmentState = node?.GetValue<string>() ?? "ENABLED";
+                    break;
+                case "ceStatus":
+                    queue.ComputeEnvironmentStatus = node?.GetValue<string>() ?? "VALID";
+                    break;
+                case "ceStatusReason":
+                    queue.ComputeEnvironmentStatusReason = node?.GetValue<string>();
+                    break;
+                case "ceType":
+                    queue.ComputeResourceType = node?.GetValue<string>() ?? "EC2";
+                    break;
+                case "ceMaxvCpus":
+                    queue.ComputeEnvironmentMaxvCpus = node?.GetValue<int>();
+                    break;
+                case "ceInstanceTypes":
+                    queue.InstanceTypes = node is JsonArray types ? [.. types.Select(t => t!.GetValue<string>())] : ["optimal"];
+                    break;
             }
         }
     }
@@ -201,6 +259,12 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
         ActiveJobs = queue.ActiveCount,
         WaitingJobs = queue.Ready.Count(j => j.IsQueuedForDispatch),
         BlockedJobs = queue.Blocked.Count,
+        Status = queue.Status,
+        CeState = queue.ComputeEnvironmentState,
+        CeStatus = queue.ComputeEnvironmentStatus,
+        CeType = queue.ComputeResourceType,
+        CeMaxvCpus = queue.ComputeEnvironmentMaxvCpus,
+        ActiveVcpus = queue.ActiveVcpus,
     };
 
     private Task ListFaultsAsync(HttpContext context) => WriteAsync(context, 200, Faults(), Json.ListFaultRegistration);

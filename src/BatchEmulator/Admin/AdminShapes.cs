@@ -31,6 +31,28 @@ internal sealed class QueueRegistration
     public long? MaxMemoryMiB { get; set; }
 
     public int? MaxGpus { get; set; }
+
+    /// <summary>The queue's status: VALID (default) or INVALID, with <see cref="StatusReason"/>.</summary>
+    public string? Status { get; set; }
+
+    public string? StatusReason { get; set; }
+
+    /// <summary>The compute environment's state: ENABLED (default) or DISABLED.</summary>
+    public string? CeState { get; set; }
+
+    /// <summary>The compute environment's status: VALID (default), INVALID, CREATING, ... with <see cref="CeStatusReason"/>.</summary>
+    public string? CeStatus { get; set; }
+
+    public string? CeStatusReason { get; set; }
+
+    /// <summary>EC2 (default), SPOT, FARGATE or FARGATE_SPOT.</summary>
+    public string? CeType { get; set; }
+
+    /// <summary>The compute environment's maxvCpus, enforced as capacity; default none (no limit).</summary>
+    public int? CeMaxvCpus { get; set; }
+
+    /// <summary>The compute environment's instance types; default ["optimal"].</summary>
+    public List<string>? CeInstanceTypes { get; set; }
 }
 
 internal sealed class QueueInfo
@@ -67,6 +89,19 @@ internal sealed class QueueInfo
 
     /// <summary>RUNNABLE jobs no compute environment of the queue can run.</summary>
     public int BlockedJobs { get; set; }
+
+    public string? Status { get; set; }
+
+    public string? CeState { get; set; }
+
+    public string? CeStatus { get; set; }
+
+    public string? CeType { get; set; }
+
+    public int? CeMaxvCpus { get; set; }
+
+    /// <summary>vCPUs of the jobs STARTING or RUNNING.</summary>
+    public double ActiveVcpus { get; set; }
 }
 
 /// <summary><c>POST /_emulator/faults</c>: the next <c>count</c> calls (of <c>operation</c>, or of any) fail.</summary>

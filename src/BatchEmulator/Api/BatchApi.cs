@@ -21,6 +21,7 @@ internal sealed class BatchApi(BatchService service, SignatureGate gate, FaultIn
         ["canceljob"] = "CancelJob",
         ["listjobs"] = "ListJobs",
         ["describejobqueues"] = "DescribeJobQueues",
+        ["describecomputeenvironments"] = "DescribeComputeEnvironments",
         ["describejobdefinitions"] = "DescribeJobDefinitions",
         ["registerjobdefinition"] = "RegisterJobDefinition",
     };
@@ -72,6 +73,7 @@ internal sealed class BatchApi(BatchService service, SignatureGate gate, FaultIn
                 "CancelJob" => InvokeAsync(context, c.JobStopRequest, service.CancelJob, c.EmptyResponse, dropResponse),
                 "ListJobs" => InvokeAsync(context, c.ListJobsRequest, service.ListJobs, c.ListJobsResponse, dropResponse),
                 "DescribeJobQueues" => InvokeAsync(context, c.DescribeJobQueuesRequest, service.DescribeJobQueues, c.DescribeJobQueuesResponse, dropResponse),
+                "DescribeComputeEnvironments" => InvokeAsync(context, c.DescribeComputeEnvironmentsRequest, service.DescribeComputeEnvironments, c.DescribeComputeEnvironmentsResponse, dropResponse),
                 "DescribeJobDefinitions" => InvokeAsync(context, c.DescribeJobDefinitionsRequest, service.DescribeJobDefinitions, c.DescribeJobDefinitionsResponse, dropResponse),
                 _ => InvokeAsync(context, c.RegisterJobDefinitionRequest, service.RegisterJobDefinition, c.RegisterJobDefinitionResponse, dropResponse),
             }).ConfigureAwait(false);

@@ -221,6 +221,32 @@ internal sealed class BatchService(JobEngine engine)
         });
     }
 
+    public DescribeComputeEnvironmentsResponse DescribeComputeEnvironments(DescribeComputeEnvironmentsRequest request)
+    {
+        var limit = PageLimit(request.MaxResults);
+        return engine.Read(() =>
+        {
+            // Each queue has its own compute environment; a name shared by several queues is described once.
+            var all = engine.Queues.GroupBy(q => q.ComputeEnvironmentArn).Select(g => g.First()).ToList();
+            if (request.ComputeEnvironments is { Count: > 0 } names)
+            {
+                return new DescribeComputeEnvironmentsResponse
+                {
+                    ComputeEnvironments = all.Where(q => names.Contains(q.ComputeEnvironmentName) || names.Contains(q.ComputeEnvironmentArn)).Select(JobShapes.ComputeEnvironment).ToList(),
+                };
+            }
+
+            var after = PageToken.Decode("ce", request.NextToken) ?? 0;
+            var remaining = all.Where(q => q.Sequence > after).ToList();
+            var page = remaining.Take(limit).ToList();
+            return new DescribeComputeEnvironmentsResponse
+            {
+                ComputeEnvironments = page.Select(JobShapes.ComputeEnvironment).ToList(),
+                NextToken = remaining.Count > page.Count ? PageToken.Encode("ce", page[^1].Sequence) : null,
+            };
+        });
+    }
+
     public RegisterJobDefinitionResponse RegisterJobDefinition(RegisterJobDefinitionRequest request)
     {
         var name = Required(request.JobDefinitionName, "jobDefinitionName");

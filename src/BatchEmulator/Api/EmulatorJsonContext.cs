@@ -16,6 +16,8 @@ namespace Orleans.Batch.BatchEmulator.Api;
 [JsonSerializable(typeof(JobStopRequest))]
 [JsonSerializable(typeof(ListJobsRequest))]
 [JsonSerializable(typeof(ListJobsResponse))]
+[JsonSerializable(typeof(DescribeComputeEnvironmentsRequest))]
+[JsonSerializable(typeof(DescribeComputeEnvironmentsResponse))]
 [JsonSerializable(typeof(DescribeJobQueuesRequest))]
 [JsonSerializable(typeof(DescribeJobQueuesResponse))]
 [JsonSerializable(typeof(RegisterJobDefinitionRequest))]

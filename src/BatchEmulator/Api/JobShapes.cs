@@ -80,12 +80,31 @@ internal static class JobShapes
         JobQueueName = queue.Name,
         JobQueueArn = queue.Arn,
         State = queue.Enabled ? "ENABLED" : "DISABLED",
-        Status = "VALID",
-        StatusReason = "JobQueue Healthy",
+        Status = queue.Status,
+        StatusReason = queue.StatusReason ?? (queue.Status == "VALID" ? "JobQueue Healthy" : null),
         Priority = queue.Priority,
         ComputeEnvironmentOrder = [new ComputeEnvironmentOrderShape { Order = 1, ComputeEnvironment = queue.ComputeEnvironmentArn }],
         JobQueueType = "ECS",
         Tags = [],
+    };
+
+    public static ComputeEnvironmentDetailShape ComputeEnvironment(EmulatedQueue queue) => new()
+    {
+        ComputeEnvironmentName = queue.ComputeEnvironmentName,
+        ComputeEnvironmentArn = queue.ComputeEnvironmentArn,
+        Type = "MANAGED",
+        State = queue.ComputeEnvironmentState,
+        Status = queue.ComputeEnvironmentStatus,
+        StatusReason = queue.ComputeEnvironmentStatusReason ?? (queue.ComputeEnvironmentStatus == "VALID" ? "ComputeEnvironment Healthy" : null),
+        ComputeResources = new ComputeResourceShape
+        {
+            Type = queue.ComputeResourceType,
+            MaxvCpus = queue.ComputeEnvironmentMaxvCpus ?? EmulatedQueue.UnlimitedVcpus,
+            MinvCpus = 0,
+            DesiredvCpus = (int)Math.Ceiling(queue.ActiveVcpus),
+            InstanceTypes = queue.ComputeResourceType is "FARGATE" or "FARGATE_SPOT" ? null : [.. queue.InstanceTypes],
+        },
+        ContainerOrchestrationType = "ECS",
     };
 
     private static ArrayPropertiesDetailShape? ArrayDetail(EmulatedJob job)

@@ -432,6 +432,7 @@ internal sealed class JobEngine : IAsyncDisposable
         var queue = job.Queue;
         var spec = job.Spec;
         return (queue.MaxVcpus is { } vcpus && spec.RequiredVcpus > vcpus)
+            || (queue.ComputeEnvironmentMaxvCpus is { } capacity && spec.RequiredVcpus > capacity)
             || (queue.MaxMemoryMiB is { } memory && spec.RequiredMemoryMiB > memory)
             || (queue.MaxGpus is { } gpus && spec.RequiredGpus > gpus);
     }
@@ -439,18 +440,27 @@ internal sealed class JobEngine : IAsyncDisposable
     /// <summary>Moves ready jobs to STARTING while the queue has free slots and is not held.</summary>
     private void Dispatch(EmulatedQueue queue, DateTimeOffset now)
     {
-        if (queue.StuckReason is not null)
+        if (queue.StuckReason is not null || !queue.ComputeEnvironmentUsable)
         {
             return;
         }
 
         while (queue.Ready.Count > 0 && (queue.MaxRunning is not { } cap || queue.ActiveCount < cap))
         {
-            var job = queue.Ready.Dequeue();
+            var job = queue.Ready.Peek();
             if (!job.IsQueuedForDispatch || job.Status != JobStatus.Runnable)
             {
+                queue.Ready.Dequeue();
                 continue; // stale entry: cancelled while waiting
             }
+
+            // First come, first served: the head waits for room (as Batch does with FIFO queues), without a reason.
+            if (queue.ComputeEnvironmentMaxvCpus is { } capacity && queue.ActiveVcpus + job.Spec.RequiredVcpus > capacity)
+            {
+                return;
+            }
+
+            queue.Ready.Dequeue();
 
             job.IsQueuedForDispatch = false;
             job.StatusReason = null;
@@ -740,11 +750,13 @@ internal sealed class JobEngine : IAsyncDisposable
             if (old.IsActive())
             {
                 job.Queue.ActiveCount--;
+                job.Queue.ActiveVcpus -= job.Spec.RequiredVcpus;
             }
 
             if (status.IsActive())
             {
                 job.Queue.ActiveCount++;
+                job.Queue.ActiveVcpus += job.Spec.RequiredVcpus;
             }
         }
 

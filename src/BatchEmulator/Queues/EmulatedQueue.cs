@@ -21,6 +21,41 @@ internal sealed class EmulatedQueue(string name, string arn, long sequence)
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>The queue's status: VALID, or INVALID with <see cref="StatusReason"/>.</summary>
+    public string Status { get; set; } = "VALID";
+
+    public string? StatusReason { get; set; }
+
+    /// <summary>The compute environment's state: ENABLED or DISABLED (a disabled one places no job).</summary>
+    public string ComputeEnvironmentState { get; set; } = "ENABLED";
+
+    /// <summary>The compute environment's status: VALID, or INVALID (it places no job) with a reason.</summary>
+    public string ComputeEnvironmentStatus { get; set; } = "VALID";
+
+    public string? ComputeEnvironmentStatusReason { get; set; }
+
+    /// <summary>EC2, SPOT, FARGATE or FARGATE_SPOT.</summary>
+    public string ComputeResourceType { get; set; } = "EC2";
+
+    /// <summary>
+    /// The compute environment's maxvCpus, enforced as capacity: jobs wait in RUNNABLE while the vCPUs of the jobs
+    /// STARTING or RUNNING leave no room, and a job larger than it never leaves RUNNABLE. Null: no limit (reported
+    /// as <see cref="UnlimitedVcpus"/>).
+    /// </summary>
+    public int? ComputeEnvironmentMaxvCpus { get; set; }
+
+    /// <summary>The compute environment's instance types (<c>optimal</c> by default).</summary>
+    public List<string> InstanceTypes { get; set; } = ["optimal"];
+
+    /// <summary>What DescribeComputeEnvironments reports as maxvCpus when no capacity is set.</summary>
+    public const int UnlimitedVcpus = 100_000;
+
+    /// <summary>vCPUs of the jobs STARTING or RUNNING.</summary>
+    public double ActiveVcpus { get; set; }
+
+    /// <summary>True while the compute environment can place jobs.</summary>
+    public bool ComputeEnvironmentUsable => ComputeEnvironmentState == "ENABLED" && ComputeEnvironmentStatus == "VALID";
+
     public int Priority { get; set; } = 1;
 
     /// <summary>At most this many jobs STARTING or RUNNING at once; null means no cap.</summary>

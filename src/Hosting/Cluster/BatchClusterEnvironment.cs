@@ -64,6 +64,7 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
     /// <returns>The environment; dispose it after the cluster is shut down.</returns>
     /// <exception cref="OptionsValidationException">The options are invalid; the messages name the settings.</exception>
     /// <exception cref="LocalStateException">Local state cannot be kept where the settings say.</exception>
+    /// <exception cref="Preflight.BatchPreflightException">On AWS Batch: the queue, its compute environments or the job definition cannot run the silos (nothing was submitted).</exception>
     public static async Task<BatchClusterEnvironment> CreateAsync(
         BatchClusterOptions options,
         ILoggerFactory loggerFactory,
@@ -170,6 +171,18 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
             {
                 throw new OptionsValidationException(BatchClusterOptions.SectionName, typeof(BatchClusterOptions),
                     [$"{BatchClusterOptions.SectionName}:Queue and :JobDefinition are required with the {BatchClusterOptions.AwsBatchBackend} backend outside an AWS Batch job"]);
+            }
+
+            // Before anything is submitted: refuse what would leave silos waiting forever or failing at once.
+            var preflight = await Preflight.BatchPreflight.RunAsync(client, new Preflight.PreflightRequest(queue, definition, options.Silos, options.Vcpus, options.MemoryMiB, options.Gpus), cancellationToken).ConfigureAwait(false);
+            if (preflight.BlocksLaunch)
+            {
+                throw new Preflight.BatchPreflightException(preflight);
+            }
+
+            foreach (var warning in preflight.Warnings)
+            {
+                observer?.OnWarning(warning.Message);
             }
 
             var environment = new Dictionary<string, string>
