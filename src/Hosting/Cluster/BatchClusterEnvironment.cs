@@ -191,6 +191,11 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
                 ["AWS_REGION"] = endpoint.SigningRegion,
                 ["AWS_DEFAULT_REGION"] = endpoint.SigningRegion,
             };
+            if (options.BatchEndpoint is { } batchEndpoint)
+            {
+                // The silos' kill switch calls the same Batch endpoint as the manager (a VPC endpoint, the emulator).
+                environment[OrleansBatchConfiguration.ToEnvironmentVariable(SiloSettings.Keys.BatchServiceUrl)] = batchEndpoint.OriginalString;
+            }
 
             var backend = new AwsBatchBackend(
                 client,

@@ -135,5 +135,8 @@ public sealed record SiloSettings
 
         /// <summary><c>OrleansBatch:Silo:ParentProcessId</c>.</summary>
         public const string ParentProcessId = SiloHostingOptions.SectionName + ":" + nameof(SiloHostingOptions.ParentProcessId);
+
+        /// <summary><c>OrleansBatch:Batch:ServiceUrl</c>: the Batch endpoint a silo's kill switch calls, when not AWS's own.</summary>
+        public const string BatchServiceUrl = AwsBatch.AwsBatchClientOptions.SectionName + ":" + nameof(AwsBatch.AwsBatchClientOptions.ServiceUrl);
     }
 }

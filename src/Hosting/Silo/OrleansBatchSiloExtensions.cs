@@ -56,6 +56,15 @@ public static class OrleansBatchSiloExtensions
         services.AddHostedService<ManagerProcessWatchdog>();
         services.AddOptions<ManagerLeaseOptions>().Bind(configuration.GetSection(ManagerLeaseOptions.SectionName));
         services.AddHostedService<ManagerLeaseWatchdog>();
+        if (Orleans.Batch.Hosting.AwsBatch.BatchJobEnvironment.Read(Environment.GetEnvironmentVariable) is { } job)
+        {
+            // A silo in a Batch job can stop its whole cluster when the manager is gone (the job's region and, for the
+            // emulator, the endpoint the manager passed in OrleansBatch:Batch).
+            var batch = configuration.GetSection(Orleans.Batch.Hosting.AwsBatch.AwsBatchClientOptions.SectionName).Get<Orleans.Batch.Hosting.AwsBatch.AwsBatchClientOptions>()
+                ?? new Orleans.Batch.Hosting.AwsBatch.AwsBatchClientOptions();
+            services.AddSingleton<IClusterKillSwitch>(sp => new BatchClusterKillSwitch(
+                batch, job, sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        }
         services.AddSiloAddressResolver();
         services.AddSingleton<IPostConfigureOptions<EndpointOptions>, EndpointAddressConfigurator>();
 
@@ -94,6 +103,7 @@ public static class OrleansBatchSiloExtensions
     {
         // Whichever table: silos take turns for their membership writes (see MembershipTransitionGate).
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipTransitionGate>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, AbandonedLeaseGate>();
         switch (ReadMembershipKind(configuration))
         {
             case MembershipKind.Local:

@@ -148,14 +148,27 @@ public sealed partial class CloudFormationTemplateTests
     }
 
     [Fact]
-    public void Silo_role_may_only_use_its_cluster_rows_on_the_membership_table()
+    public void Silo_role_may_use_the_membership_table_and_terminate_only_jobs_this_tool_tagged()
     {
-        var statements = PolicyStatements("SiloAccessPolicy");
+        var statements = PolicyStatements("SiloAccessPolicy").ToDictionary(s => s["Sid"]!.GetValue<string>());
 
-        var statement = statements.ShouldHaveSingleItem();
+        statements.Keys.ShouldBe(["MembershipTable", "KillSwitch"], ignoreOrder: true);
+        var statement = statements["MembershipTable"];
         Actions(statement).ShouldBe(SiloTableActions, ignoreOrder: true);
         CloudFormationTemplate.GetAtt(statement["Resource"]).ShouldBe(("MembershipTable", "Arn"));
+        Actions(statements["KillSwitch"]).ShouldBe(["batch:TerminateJob"]);
+        statements["KillSwitch"]["Condition"]!["StringEquals"]!["aws:ResourceTag/orleans-batch:tool"]!.GetValue<string>().ShouldBe("orleans-batch");
         Template.Properties("SiloJobRole")["ManagedPolicyArns"]!.AsArray().Select(CloudFormationTemplate.RefName).ShouldBe(["SiloAccessPolicy"]);
+    }
+
+    [Fact]
+    public void The_queue_cancels_jobs_blocked_for_Batchs_documented_reasons()
+    {
+        var actions = Template.Properties("JobQueue")["JobStateTimeLimitActions"]!.AsArray();
+
+        actions.Select(a => a!["Reason"]!.GetValue<string>()).ShouldBe(
+            ["MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT", "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE", "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"]);
+        actions.ShouldAllBe(a => a!["State"]!.GetValue<string>() == "RUNNABLE" && a["Action"]!.GetValue<string>() == "CANCEL");
     }
 
     [Fact]
@@ -179,7 +192,7 @@ public sealed partial class CloudFormationTemplateTests
 
         submitResources.ShouldNotContain(r => r.Contains(NameOf("ManagerJobDefinition", "JobDefinitionName"), StringComparison.Ordinal), "a manager must not submit managers");
         Actions(statements["TagAndStopJobs"]).ShouldBe(["batch:TagResource", "batch:TerminateJob", "batch:CancelJob"], ignoreOrder: true);
-        Actions(statements["ReadBatch"]).ShouldBe(["batch:DescribeJobs", "batch:ListJobs", "batch:DescribeJobQueues", "batch:DescribeJobDefinitions"], ignoreOrder: true);
+        Actions(statements["ReadBatch"]).ShouldBe(["batch:DescribeJobs", "batch:ListJobs", "batch:DescribeJobQueues", "batch:DescribeComputeEnvironments", "batch:DescribeJobDefinitions"], ignoreOrder: true);
         Actions(statements["ReadJobLogs"]).ShouldBe(["logs:GetLogEvents"]);
         CloudFormationTemplate.GetAtt(statements["ReadJobLogs"]["Resource"]).ShouldBe(("LogGroup", "Arn"));
         statements.Keys.ShouldBe(["MembershipTable", "SubmitSilos", "TagAndStopJobs", "ReadBatch", "ReadJobLogs"], ignoreOrder: true);

@@ -34,10 +34,123 @@ public sealed class OrphanProtectionTests(DynamoDBLocalFixture dynamo)
             await launcher.WaitForExitAsync(TimeSpan.FromSeconds(30));
             var killed = Stopwatch.StartNew();
 
-            // No TerminateJob was sent: the silos notice the lease is stale and stop; their jobs end.
+            // The silos notice the lease is stale; the first marks it abandoned and terminates the array (one call).
             await AwsBatchClusterTests.AssertAllJobsEndedAsync(emulator);
             killed.Elapsed.ShouldBeLessThan(OrphanTimeout + TimeSpan.FromSeconds(25), "silo jobs outlived the orphan timeout by far");
-            (await emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(0);
+            (await emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(1, "exactly one silo pulls the kill switch");
+            await leaks.AssertNoneLeftAsync();
+        }
+        finally
+        {
+            await dynamo.DeleteTableIfExistsAsync(table);
+        }
+    }
+
+    [Fact]
+    public async Task With_room_for_2_of_6_silos_a_killed_managers_whole_array_ends_within_the_orphan_timeout_and_the_4_waiting_never_run()
+    {
+        await dynamo.StartAsync(TestContext.Current.CancellationToken);
+        await using var emulator = await AwsBatchClusterTests.StartEmulatorAsync();
+        await emulator.Admin.PatchQueueAsync("silo-queue", new { ceMaxvCpus = 2 });
+        var table = DynamoDBLocalFixture.UniqueTableName("killswitch");
+        var clusterId = $"kill-{Guid.NewGuid():N}";
+        var leaks = new ProcessLeakDetector();
+        try
+        {
+            await using var launcher = LauncherProcess.Start(
+                leaks,
+                ["--backend", "aws-batch", "--batch-endpoint", emulator.BaseAddress.ToString(), "--dynamodb-endpoint", dynamo.ServiceUrl, "--table", table,
+                 "--silos", "6", "--timeout", "5m", "--cluster-id", clusterId, "--queue", "silo-queue", "--definition", "orleans-batch", "--region", "us-east-1",
+                 "--orphan-timeout", "5s", "--hold"],
+                AwsBatchClusterTests.AwsEnvironment());
+
+            // The manager waits for all six: two run and are active members, four wait in RUNNABLE for capacity.
+            var parent = (await Eventually.MatchesAsync(
+                () => emulator.Admin.JobsAsync(),
+                jobs => jobs.Any(j => !j!["jobId"]!.GetValue<string>().Contains(':', StringComparison.Ordinal)),
+                TimeSpan.FromMinutes(1),
+                "the array job is submitted")).Single(j => !j!["jobId"]!.GetValue<string>().Contains(':', StringComparison.Ordinal))!["jobId"]!.GetValue<string>();
+            await Eventually.MatchesAsync(
+                async () => (await dynamo.QueryPartitionAsync(table, clusterId)).Count(r => r.TryGetValue("Status", out var status) && status.S == "Active"),
+                active => active == 2,
+                TimeSpan.FromMinutes(2),
+                "two silos are active");
+            var summary = (await emulator.Batch.DescribeJobAsync(parent))["arrayProperties"]!["statusSummary"]!;
+            summary["RUNNING"]!.GetValue<int>().ShouldBe(2);
+            summary["RUNNABLE"]!.GetValue<int>().ShouldBe(4);
+
+            await launcher.SignalAsync("KILL");
+            await launcher.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            var killed = Stopwatch.StartNew();
+
+            // A silo finds the lease expired, marks it abandoned and terminates the array: Batch cancels the 4 waiting.
+            await Eventually.MatchesAsync(
+                () => emulator.Admin.JobsAsync(),
+                all => all.All(j => j!["status"]!.GetValue<string>() is "SUCCEEDED" or "FAILED"),
+                TimeSpan.FromSeconds(5) + TimeSpan.FromSeconds(10),
+                "all six children ended within the orphan timeout + 10 s of the kill");
+            var ended = killed.Elapsed;
+            var children = (await emulator.Admin.JobsAsync()).Where(j => j!["jobId"]!.GetValue<string>().Contains(':', StringComparison.Ordinal)).ToList();
+            var details = await Task.WhenAll(children.Select(c => emulator.Batch.DescribeJobAsync(c!["jobId"]!.GetValue<string>())));
+            details.Count(d => d["startedAt"] is null).ShouldBe(4, "four children never ran");
+            (await emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(1);
+            var lease = (await dynamo.QueryPartitionAsync(table, clusterId)).Single(r => r["SiloIdentity"].S == "$lease");
+            lease["Abandoned"].BOOL.ShouldBe(true);
+            TestContext.Current.TestOutputHelper?.WriteLine($"all 6 children ended {ended.TotalSeconds:0.0} s after the kill (orphan timeout 5 s)");
+            await leaks.AssertNoneLeftAsync();
+        }
+        finally
+        {
+            await dynamo.DeleteTableIfExistsAsync(table);
+        }
+    }
+
+    [Fact]
+    public async Task A_silo_that_starts_after_the_lease_was_marked_abandoned_stops_before_it_joins()
+    {
+        await dynamo.StartAsync(TestContext.Current.CancellationToken);
+        var table = DynamoDBLocalFixture.UniqueTableName("abandoned");
+        var clusterId = $"abandoned-{Guid.NewGuid():N}";
+        var leaks = new ProcessLeakDetector();
+        try
+        {
+            using var client = dynamo.CreateClient();
+            await client.CreateTableAsync(new Amazon.DynamoDBv2.Model.CreateTableRequest
+            {
+                TableName = table,
+                BillingMode = Amazon.DynamoDBv2.BillingMode.PAY_PER_REQUEST,
+                KeySchema = [new("ClusterId", Amazon.DynamoDBv2.KeyType.HASH), new("SiloIdentity", Amazon.DynamoDBv2.KeyType.RANGE)],
+                AttributeDefinitions = [new("ClusterId", Amazon.DynamoDBv2.ScalarAttributeType.S), new("SiloIdentity", Amazon.DynamoDBv2.ScalarAttributeType.S)],
+            }, TestContext.Current.CancellationToken);
+            await client.PutItemAsync(table, new Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>
+            {
+                ["ClusterId"] = new(clusterId),
+                ["SiloIdentity"] = new("$lease"),
+                ["Renewals"] = new() { N = "7" },
+                ["RenewedAt"] = new() { N = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                ["OrphanTimeoutSeconds"] = new() { N = "60" },
+                ["Holder"] = new("a manager that is gone"),
+                ["Abandoned"] = new() { BOOL = true },
+            }, TestContext.Current.CancellationToken);
+
+            var started = Stopwatch.StartNew();
+            await using var silo = LauncherProcess.Start(
+                leaks,
+                ["silo"],
+                new Dictionary<string, string>(AwsBatchClusterTests.AwsEnvironment())
+                {
+                    ["OrleansBatch__ClusterId"] = clusterId,
+                    ["OrleansBatch__Membership"] = "DynamoDB",
+                    ["OrleansBatch__DynamoDB__TableName"] = table,
+                    ["OrleansBatch__DynamoDB__ServiceUrl"] = dynamo.ServiceUrl,
+                    ["OrleansBatch__Lease__OrphanTimeout"] = "00:01:00",
+                });
+            var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+            exitCode.ShouldNotBe(0, silo.StandardError);
+            started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
+            (silo.StandardOutput + silo.StandardError).ShouldContain("its lease is marked abandoned");
+            (await dynamo.QueryPartitionAsync(table, clusterId)).ShouldAllBe(r => r["SiloIdentity"].S.StartsWith('$'), "the silo never wrote a membership row");
             await leaks.AssertNoneLeftAsync();
         }
         finally

@@ -78,6 +78,33 @@ internal sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDB
         return response.Item is { Count: > 0 } item ? Parse(clusterId, item) : null;
     }
 
+    /// <inheritdoc />
+    public async Task<bool> MarkAbandonedAsync(string clusterId, long seenRenewals, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
+        try
+        {
+            await client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = options.TableName,
+                Key = new Dictionary<string, AttributeValue>
+                {
+                    [DynamoDBMembershipSchema.PartitionKey] = new() { S = clusterId },
+                    [DynamoDBMembershipSchema.SortKey] = new() { S = DynamoDBMembershipSchema.LeaseSortKey },
+                },
+                UpdateExpression = "SET #abandoned = :true",
+                ConditionExpression = "#renewals = :seen AND attribute_not_exists(#abandoned)",
+                ExpressionAttributeNames = new() { ["#abandoned"] = Abandoned, ["#renewals"] = Renewals },
+                ExpressionAttributeValues = new() { [":true"] = new() { BOOL = true }, [":seen"] = Number(seenRenewals) },
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Every cluster in the table that has a lease (a Scan: for the <c>list</c> and <c>cleanup</c> commands only).</summary>
     public async IAsyncEnumerable<(string ClusterId, ManagerLease Lease)> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -8,4 +8,11 @@ public interface IManagerLeaseStore
 
     /// <summary>Reads the lease of <paramref name="clusterId"/>, or null when there is none.</summary>
     Task<ManagerLease?> ReadAsync(string clusterId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks the lease of <paramref name="clusterId"/> abandoned, but only while its renewal counter is still
+    /// <paramref name="seenRenewals"/>: a manager that renewed in the meantime keeps its cluster.
+    /// </summary>
+    /// <returns>True when this call marked it; false when the lease moved on, is gone, or was already abandoned.</returns>
+    Task<bool> MarkAbandonedAsync(string clusterId, long seenRenewals, CancellationToken cancellationToken);
 }

@@ -43,6 +43,23 @@ internal sealed class FileManagerLeaseStore(LocalMembershipOptions options) : IM
             throw new InvalidDataException($"The manager lease file '{path}' is malformed: {exception.Message}", exception);
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Read, compare, replace: not atomic against the manager's own renewal, which a local cluster does not need (its
+    /// silos also watch the manager's process and stop with it).
+    /// </remarks>
+    public async Task<bool> MarkAbandonedAsync(string clusterId, long seenRenewals, CancellationToken cancellationToken)
+    {
+        var lease = await ReadAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        if (lease is null || lease.Abandoned || lease.Renewals != seenRenewals)
+        {
+            return false;
+        }
+
+        await WriteAsync(clusterId, lease with { Abandoned = true }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 }
 
 [JsonSerializable(typeof(ManagerLease))]

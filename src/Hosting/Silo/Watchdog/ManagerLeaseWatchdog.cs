@@ -12,7 +12,10 @@ namespace Orleans.Batch.Hosting.Silo.Watchdog;
 /// </summary>
 /// <remarks>
 /// Renewals are compared by counter against this silo's own clock, so clock skew between the manager's host
-/// and the silo's cannot cause a false stop. A lease that cannot be read counts as not renewed.
+/// and the silo's cannot cause a false stop. A lease that cannot be read counts as not renewed. The first silo to
+/// find the lease expired marks it abandoned (conditional on the renewal counter it saw, so a manager that renewed
+/// meanwhile keeps its cluster) and pulls the kill switch: on Batch, one TerminateJob for the cluster's array job,
+/// which also cancels the children still waiting to start.
 /// </remarks>
 internal sealed partial class ManagerLeaseWatchdog(
     IOptions<ManagerLeaseOptions> options,
@@ -20,7 +23,8 @@ internal sealed partial class ManagerLeaseWatchdog(
     IManagerLeaseStore leases,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<ManagerLeaseWatchdog> logger) : BackgroundService
+    ILogger<ManagerLeaseWatchdog> logger,
+    IClusterKillSwitch? killSwitch = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,6 +73,7 @@ internal sealed partial class ManagerLeaseWatchdog(
                 if (stale > timeout)
                 {
                     LogOrphaned(logger, clusterId, stale.TotalSeconds, timeout.TotalSeconds);
+                    await PullKillSwitchAsync(clusterId, lastRenewals, stoppingToken).ConfigureAwait(false);
                     lifetime.StopApplication();
                     return;
                 }
@@ -78,6 +83,39 @@ internal sealed partial class ManagerLeaseWatchdog(
         {
         }
     }
+
+    private async Task PullKillSwitchAsync(string clusterId, long? seenRenewals, CancellationToken cancellationToken)
+    {
+        if (seenRenewals is not { } seen)
+        {
+            return; // never saw a lease: nothing to compare against, and nothing proves the cluster is ours to stop
+        }
+
+        try
+        {
+            if (!await leases.MarkAbandonedAsync(clusterId, seen, cancellationToken).ConfigureAwait(false))
+            {
+                return; // the manager came back, or another silo got there first
+            }
+
+            LogMarkedAbandoned(logger, clusterId);
+            if (killSwitch is not null)
+            {
+                await killSwitch.TerminateClusterAsync(clusterId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // This silo stops anyway; the others still stop after their own orphan timeout.
+            LogKillSwitchFailed(logger, exception, clusterId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marked the lease of cluster {ClusterId} abandoned: silos that start later stop before they join")]
+    private static partial void LogMarkedAbandoned(ILogger logger, string clusterId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not stop the jobs of cluster {ClusterId} after its manager was found gone")]
+    private static partial void LogKillSwitchFailed(ILogger logger, Exception exception, string clusterId);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The manager of cluster {ClusterId} has not renewed its lease for {Seconds:0} s (orphan timeout {Timeout:0} s): it is gone; stopping this silo")]
     private static partial void LogOrphaned(ILogger logger, string clusterId, double seconds, double timeout);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Hosting.Silo.Watchdog;
+using Orleans.Batch.Tests.Infrastructure;
 using Orleans.Configuration;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
@@ -82,13 +83,56 @@ public sealed class ManagerLeaseWatchdogTests : IDisposable
         _lifetime.Stopped.ShouldBeFalse();
     }
 
-    private ManagerLeaseWatchdog Create(TimeSpan? timeout) => new(
+    [Fact]
+    public async Task The_silo_that_finds_the_lease_expired_marks_it_abandoned_and_pulls_the_kill_switch_once()
+    {
+        await _store.WriteAsync("c1", new ManagerLease(4, _time.GetUtcNow(), Timeout, "test"), TestContext.Current.CancellationToken);
+        var killSwitch = new RecordingKillSwitch();
+        using var watchdog = Create(Timeout, killSwitch);
+        await watchdog.StartAsync(TestContext.Current.CancellationToken);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(10));
+        await AdvanceAsync(TimeSpan.FromSeconds(90));
+
+        // The mark and the kill switch are real file writes before the stop: give them a moment of real time.
+        await Eventually.MatchesAsync(() => Task.FromResult(_lifetime.Stopped), stopped => stopped, TimeSpan.FromSeconds(5), "the silo stops");
+        (await _store.ReadAsync("c1", TestContext.Current.CancellationToken))!.Abandoned.ShouldBeTrue();
+        killSwitch.Clusters.ShouldBe(["c1"]);
+    }
+
+    [Fact]
+    public async Task A_manager_that_renewed_after_the_silo_last_looked_keeps_its_cluster()
+    {
+        await _store.WriteAsync("c1", new ManagerLease(4, _time.GetUtcNow(), Timeout, "test"), TestContext.Current.CancellationToken);
+
+        // The silo saw renewal 4; the manager has renewed since (5): the conditional mark must not win.
+        await _store.WriteAsync("c1", new ManagerLease(5, _time.GetUtcNow(), Timeout, "test"), TestContext.Current.CancellationToken);
+        (await _store.MarkAbandonedAsync("c1", seenRenewals: 4, TestContext.Current.CancellationToken)).ShouldBeFalse();
+        (await _store.ReadAsync("c1", TestContext.Current.CancellationToken))!.Abandoned.ShouldBeFalse();
+
+        (await _store.MarkAbandonedAsync("c1", seenRenewals: 5, TestContext.Current.CancellationToken)).ShouldBeTrue();
+        (await _store.MarkAbandonedAsync("c1", seenRenewals: 5, TestContext.Current.CancellationToken)).ShouldBeFalse("only the first silo marks it");
+    }
+
+    private ManagerLeaseWatchdog Create(TimeSpan? timeout, IClusterKillSwitch? killSwitch = null) => new(
         MsOptions.Create(new ManagerLeaseOptions { OrphanTimeout = timeout }),
         MsOptions.Create(new ClusterOptions { ClusterId = "c1", ServiceId = "s" }),
         _store,
         _lifetime,
         _time,
-        NullLogger<ManagerLeaseWatchdog>.Instance);
+        NullLogger<ManagerLeaseWatchdog>.Instance,
+        killSwitch);
+
+    private sealed class RecordingKillSwitch : IClusterKillSwitch
+    {
+        public List<string> Clusters { get; } = [];
+
+        public Task TerminateClusterAsync(string clusterId, CancellationToken cancellationToken)
+        {
+            Clusters.Add(clusterId);
+            return Task.CompletedTask;
+        }
+    }
 
     // Moves fake time in steps of half the watchdog's check period, letting its timer callbacks and file reads run.
     private async Task AdvanceAsync(TimeSpan duration)
