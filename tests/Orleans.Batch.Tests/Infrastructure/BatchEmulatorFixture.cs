@@ -143,6 +143,14 @@ public sealed class BatchEmulatorFixture : IAsyncDisposable
     public static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet";
 
+    /// <summary>Our own Batch client (Orleans.Batch.Hosting), signed with the test keys, pointed at this emulator; the caller disposes it.</summary>
+    internal Orleans.Batch.Hosting.AwsBatch.AwsBatchClient CreateAwsBatchClient() => new(new Orleans.Batch.Hosting.AwsBatch.AwsBatchClientOptions
+    {
+        ServiceUrl = BaseAddress.ToString(),
+        Region = "us-east-1",
+        Credentials = new Amazon.Runtime.BasicAWSCredentials(BatchTestClient.AccessKey, BatchTestClient.SecretKey),
+    });
+
     /// <summary>Creates (or replaces) a queue; <paramref name="settings"/> may add admin settings such as maxRunning.</summary>
     public async Task<JsonNode> CreateQueueAsync(string name = DefaultQueue, object? settings = null)
     {

@@ -23,12 +23,7 @@ public sealed class AwsBatchBackendTests : IAsyncLifetime
         });
         await _emulator.CreateQueueAsync(Queue);
         await _emulator.RegisterDefinitionAsync("sim-def");
-        _client = new AwsBatchClient(new AwsBatchClientOptions
-        {
-            ServiceUrl = _emulator.BaseAddress.ToString(),
-            Region = "us-east-1",
-            Credentials = new BasicAWSCredentials(BatchTestClient.AccessKey, BatchTestClient.SecretKey),
-        });
+        _client = _emulator.CreateAwsBatchClient();
     }
 
     public async ValueTask DisposeAsync()

@@ -22,12 +22,7 @@ public sealed class BatchPreflightTests : IAsyncLifetime
         _emulator = await BatchEmulatorFixture.StartAsync();
         await _emulator.CreateQueueAsync(Queue);
         await _emulator.RegisterDefinitionAsync(Definition);
-        _client = new AwsBatchClient(new AwsBatchClientOptions
-        {
-            ServiceUrl = _emulator.BaseAddress.ToString(),
-            Region = "us-east-1",
-            Credentials = new BasicAWSCredentials(BatchTestClient.AccessKey, BatchTestClient.SecretKey),
-        });
+        _client = _emulator.CreateAwsBatchClient();
     }
 
     public async ValueTask DisposeAsync()
