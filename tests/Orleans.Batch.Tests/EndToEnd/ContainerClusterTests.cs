@@ -103,6 +103,27 @@ public sealed class ContainerClusterTests(DynamoDBLocalFixture dynamo)
         }
     }
 
+    [Fact]
+    public async Task A_rehearsal_with_containers_runs_every_silo_job_as_a_container_of_the_image_and_leaves_nothing()
+    {
+        var image = await TestImage.EnsureBuiltAsync();
+        await dynamo.StartAsync(TestContext.Current.CancellationToken);
+        var environment = Environment.GetEnvironmentVariable(DynamoDBLocalFixture.EndpointVariable) is { Length: > 0 } endpoint
+            ? new Dictionary<string, string> { [DynamoDBLocalFixture.EndpointVariable] = endpoint }
+            : new Dictionary<string, string> { ["DYNAMODB_LOCAL_DIR"] = DynamoDBLocalFixture.InstallDirectory(), [DynamoDBLocalFixture.EndpointVariable] = "" };
+        var leaks = new ProcessLeakDetector();
+
+        var (exitCode, stdout, stderr) = await LauncherProcess.RunAsync(
+            leaks, ["--backend", "rehearsal", "--containers", image, "--silos", "2"], TimeSpan.FromMinutes(3), environment);
+
+        exitCode.ShouldBe(0, stderr);
+        stderr.ShouldContain($"silo jobs run as containers of {image}");
+        stdout.ShouldStartWith("Num silos: 2");
+        stdout.ShouldContain(", pid 1", customMessage: "each silo is its container's PID 1");
+        await leaks.AssertNoneLeftAsync();
+        (await Podman.ContainersAsync(EmulatorLabel)).ShouldBeEmpty("a container of the rehearsal was left behind");
+    }
+
     private static async Task<BatchEmulatorFixture> StartEmulatorAsync(string image)
     {
         var emulator = await BatchEmulatorFixture.StartAsync((options, _) =>

@@ -40,18 +40,17 @@ public sealed class EnvironmentErrorTests(DynamoDBLocalFixture dynamo)
     }
 
     [Theory]
-    [InlineData("--queue", "no-such-queue")]
-    [InlineData("--definition", "no-such-definition")]
-    public async Task An_unknown_queue_or_definition_is_a_one_line_client_error(string flag, string value)
+    [InlineData("--queue", "no-such-queue", "job queue 'no-such-queue' does not exist")]
+    [InlineData("--definition", "no-such-definition", "job definition 'no-such-definition' has no ACTIVE revision")]
+    public async Task An_unknown_queue_or_definition_is_refused_by_preflight_in_one_line_before_anything_is_submitted(string flag, string value, string message)
     {
         await using var emulator = await AwsBatchClusterTests.StartEmulatorAsync();
 
         var (exitCode, stderr) = await RunBatchAsync(emulator, [flag, value], AwsBatchClusterTests.AwsEnvironment());
 
-        exitCode.ShouldBe(1, stderr);
-        var error = LastErrorLine(stderr);
-        error.ShouldContain("ClientException");
-        error.ShouldContain(value);
+        exitCode.ShouldBe(2, stderr);
+        LastErrorLine(stderr).ShouldContain(message);
+        (await emulator.Admin.CallsAsync("SubmitJob")).ShouldBe(0);
         (await emulator.Admin.JobsAsync()).Count.ShouldBe(0);
     }
 
