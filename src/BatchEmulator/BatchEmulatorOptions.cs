@@ -58,6 +58,12 @@ public sealed class BatchEmulatorOptions
     public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Multiplies the maxTimeSeconds of job queues' jobStateTimeLimitActions (Batch's minimum is 600 s): tests set
+    /// 0.01 to see a 10-minute action fire in 6 s. Default 1.
+    /// </summary>
+    public double StateTimeLimitScale { get; set; } = 1;
+
+    /// <summary>
     /// The smallest <c>timeout.attemptDurationSeconds</c> accepted. Default 60, like Batch; tests lower it to
     /// exercise timeouts quickly.
     /// </summary>
@@ -129,6 +135,11 @@ public sealed class BatchEmulatorOptions
         if (MinimumTimeoutSeconds < 1)
         {
             throw new ArgumentException("--min-timeout-seconds must be at least 1.");
+        }
+
+        if (StateTimeLimitScale is <= 0 or > 1 || double.IsNaN(StateTimeLimitScale))
+        {
+            throw new ArgumentException($"--state-time-limit-scale must be more than 0 and at most 1, not {StateTimeLimitScale}.");
         }
 
         if (MaxLogEventsPerStream < 1)

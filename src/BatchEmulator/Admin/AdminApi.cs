@@ -106,7 +106,7 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
 
     private static readonly string[] QueueMembers =
         ["name", "computeEnvironment", "state", "priority", "maxRunning", "stuckReason", "simulated", "transitionDelayMs", "maxVcpus", "maxMemoryMiB", "maxGpus",
-         "status", "statusReason", "ceState", "ceStatus", "ceStatusReason", "ceType", "ceMaxvCpus", "ceInstanceTypes"];
+         "status", "statusReason", "jobStateTimeLimitActions", "ceState", "ceStatus", "ceStatusReason", "ceType", "ceMaxvCpus", "ceInstanceTypes"];
 
     private static void Reset(EmulatedQueue queue, string name, string arnPrefix)
     {
@@ -129,6 +129,7 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
         queue.ComputeResourceType = "EC2";
         queue.ComputeEnvironmentMaxvCpus = null;
         queue.InstanceTypes = ["optimal"];
+        queue.StateTimeLimitActions = [];
     }
 
     /// <summary>Checks the values before anything changes, so a bad request changes nothing.</summary>
@@ -157,6 +158,12 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
         if (body["ceType"]?.GetValue<string>() is { } ceType && ceType is not ("EC2" or "SPOT" or "FARGATE" or "FARGATE_SPOT"))
         {
             return $"ceType must be EC2, SPOT, FARGATE or FARGATE_SPOT, not '{ceType}'.";
+        }
+
+        if (body["jobStateTimeLimitActions"] is JsonArray limits && limits.Any(a =>
+                a?["reason"] is null || a["maxTimeSeconds"]?.GetValue<int>() is not (>= 600 and <= 86400) || (a["action"]?.GetValue<string>() ?? "CANCEL") is not ("CANCEL" or "TERMINATE")))
+        {
+            return "jobStateTimeLimitActions: each needs a reason, maxTimeSeconds between 600 and 86400, and action CANCEL or TERMINATE.";
         }
 
         if (body["ceMaxvCpus"]?.GetValue<int>() < 0)
@@ -219,6 +226,17 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
                     break;
                 case "statusReason":
                     queue.StatusReason = node?.GetValue<string>();
+                    break;
+                case "jobStateTimeLimitActions":
+                    queue.StateTimeLimitActions = node is JsonArray actions
+                        ? [.. actions.Select(a => new Api.Model.JobStateTimeLimitActionShape
+                        {
+                            Reason = a!["reason"]!.GetValue<string>(),
+                            State = a["state"]?.GetValue<string>() ?? "RUNNABLE",
+                            MaxTimeSeconds = a["maxTimeSeconds"]!.GetValue<int>(),
+                            Action = a["action"]?.GetValue<string>() ?? "CANCEL",
+                        })]
+                        : [];
                     break;
                 case "ceState":
                     queue.ComputeEnvironmentState = node?.GetValue<string>() ?? "ENABLED";

@@ -37,6 +37,9 @@ internal sealed class QueueRegistration
 
     public string? StatusReason { get; set; }
 
+    /// <summary>The queue's jobStateTimeLimitActions (reason, state, maxTimeSeconds 600-86400, action); default none.</summary>
+    public List<Api.Model.JobStateTimeLimitActionShape>? JobStateTimeLimitActions { get; set; }
+
     /// <summary>The compute environment's state: ENABLED (default) or DISABLED.</summary>
     public string? CeState { get; set; }
 

@@ -86,6 +86,7 @@ internal static class JobShapes
         ComputeEnvironmentOrder = [new ComputeEnvironmentOrderShape { Order = 1, ComputeEnvironment = queue.ComputeEnvironmentArn }],
         JobQueueType = "ECS",
         Tags = [],
+        JobStateTimeLimitActions = queue.StateTimeLimitActions.Count > 0 ? [.. queue.StateTimeLimitActions] : null,
     };
 
     public static ComputeEnvironmentDetailShape ComputeEnvironment(EmulatedQueue queue) => new()

@@ -22,6 +22,7 @@ internal static class EmulatorCommandLine
         var simulatedRunDuration = DurationOption("--simulated-run-duration", "How long a simulated job runs before it succeeds (default: until terminated).", null);
         var transitionDelay = DurationOption("--transition-delay", "Time spent in each of SUBMITTED, PENDING, RUNNABLE and STARTING, e.g. 200ms.", defaults.TransitionDelay);
         var gracePeriod = DurationOption("--termination-grace-period", "Time between SIGTERM and SIGKILL when a job is terminated.", defaults.TerminationGracePeriod);
+        var stateTimeLimitScale = new Option<double>("--state-time-limit-scale") { Description = "Multiplies job queues' jobStateTimeLimitActions times (0.01: 600 s becomes 6 s).", DefaultValueFactory = _ => defaults.StateTimeLimitScale };
         var minimumTimeout = new Option<int>("--min-timeout-seconds") { Description = "Smallest timeout.attemptDurationSeconds accepted.", DefaultValueFactory = _ => defaults.MinimumTimeoutSeconds };
         var region = new Option<string>("--region") { Description = "Region requests must be signed for.", DefaultValueFactory = _ => defaults.Region };
         var accountId = new Option<string>("--account-id") { Description = "Account id in ARNs.", DefaultValueFactory = _ => defaults.AccountId };
@@ -37,7 +38,7 @@ internal static class EmulatorCommandLine
 
         var root = new RootCommand("An AWS Batch emulator (Batch REST-JSON API and CloudWatch Logs GetLogEvents) for tests and local rehearsal.")
         {
-            port, launcher, imageLaunchers, containers, containerEngine, simulated, simulatedRunDuration, transitionDelay, gracePeriod, minimumTimeout, region, accountId,
+            port, launcher, imageLaunchers, containers, containerEngine, simulated, simulatedRunDuration, transitionDelay, gracePeriod, stateTimeLimitScale, minimumTimeout, region, accountId,
             queues, definitions, expiredKeys, invalidKeys, maxLogEvents, workDirectory, dynamoDBLocal, exitWith, verbose,
         };
 
@@ -54,6 +55,7 @@ internal static class EmulatorCommandLine
                 TransitionDelay = result.GetValue(transitionDelay) ?? defaults.TransitionDelay,
                 TerminationGracePeriod = result.GetValue(gracePeriod) ?? defaults.TerminationGracePeriod,
                 MinimumTimeoutSeconds = result.GetValue(minimumTimeout),
+                StateTimeLimitScale = result.GetValue(stateTimeLimitScale),
                 Region = result.GetValue(region) ?? defaults.Region,
                 AccountId = result.GetValue(accountId) ?? defaults.AccountId,
                 MaxLogEventsPerStream = result.GetValue(maxLogEvents),

@@ -313,6 +313,7 @@ internal sealed class JobEngine : IAsyncDisposable
             if (ready.IsQueuedForDispatch)
             {
                 ready.StatusReason = queue.StuckReason;
+                ScheduleTimeLimit(ready, now);
             }
         }
 
@@ -339,6 +340,9 @@ internal sealed class JobEngine : IAsyncDisposable
                 break;
             case TimerKind.AttemptTimeout when job.Status == JobStatus.Running:
                 StopActive(job, TimeoutReason, now);
+                break;
+            case TimerKind.StateTimeLimit when job.Status == JobStatus.Runnable && MatchingTimeLimit(job) is { } action:
+                Finish(job, JobStatus.Failed, action.Reason, now);
                 break;
             case TimerKind.HardKill when job.Process is { } process:
                 var jobId = job.JobId;
@@ -418,13 +422,30 @@ internal sealed class JobEngine : IAsyncDisposable
         {
             job.StatusReason = ResourceMisconfiguration;
             queue.Blocked.Add(job);
+            ScheduleTimeLimit(job, now);
             return;
         }
 
         job.StatusReason = queue.StuckReason;
+        ScheduleTimeLimit(job, now);
         job.IsQueuedForDispatch = true;
         queue.Ready.Enqueue(job);
         Dispatch(queue, now);
+    }
+
+    /// <summary>The queue's jobStateTimeLimitAction for the reason this RUNNABLE job is blocked, if any.</summary>
+    private static Api.Model.JobStateTimeLimitActionShape? MatchingTimeLimit(EmulatedJob job) =>
+        job.StatusReason is { } reason
+            ? job.Queue.StateTimeLimitActions.FirstOrDefault(a => a.State == "RUNNABLE" && reason.StartsWith(a.Reason, StringComparison.Ordinal))
+            : null;
+
+    /// <summary>A job blocked for a reason a time limit action names is cancelled once it has waited that long.</summary>
+    private void ScheduleTimeLimit(EmulatedJob job, DateTimeOffset now)
+    {
+        if (MatchingTimeLimit(job) is { } action)
+        {
+            Schedule(job, TimerKind.StateTimeLimit, TimeSpan.FromSeconds(action.MaxTimeSeconds * _options.StateTimeLimitScale), now);
+        }
     }
 
     private static bool ExceedsQueueResources(EmulatedJob job)

@@ -14,6 +14,9 @@ internal enum TimerKind
 
     /// <summary>The grace period after SIGTERM is over: SIGKILL.</summary>
     HardKill,
+
+    /// <summary>A job queue's jobStateTimeLimitActions: a job blocked in RUNNABLE for that long is cancelled.</summary>
+    StateTimeLimit,
 }
 
 /// <summary>A scheduled transition; ignored when the job's generation has moved on since it was scheduled.</summary>

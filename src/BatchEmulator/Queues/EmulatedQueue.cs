@@ -50,6 +50,12 @@ internal sealed class EmulatedQueue(string name, string arn, long sequence)
     /// <summary>What DescribeComputeEnvironments reports as maxvCpus when no capacity is set.</summary>
     public const int UnlimitedVcpus = 100_000;
 
+    /// <summary>
+    /// The queue's jobStateTimeLimitActions: a RUNNABLE job whose status reason starts with an action's reason is
+    /// cancelled after its maxTimeSeconds (times <see cref="BatchEmulatorOptions.StateTimeLimitScale"/>).
+    /// </summary>
+    public List<Api.Model.JobStateTimeLimitActionShape> StateTimeLimitActions { get; set; } = [];
+
     /// <summary>vCPUs of the jobs STARTING or RUNNING.</summary>
     public double ActiveVcpus { get; set; }
 

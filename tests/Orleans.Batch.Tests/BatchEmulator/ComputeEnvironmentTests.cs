@@ -83,4 +83,24 @@ public sealed class ComputeEnvironmentTests
         await emulator.Admin.PatchQueueAsync(BatchEmulatorFixture.DefaultQueue, new { ceStatus = "VALID" });
         await emulator.Batch.WaitForAnyStatusAsync(job, ["SUCCEEDED"], TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task A_queues_jobStateTimeLimitActions_cancel_a_job_blocked_for_that_reason_and_spare_the_others()
+    {
+        await using var emulator = await BatchEmulatorFixture.StartAsync((options, _) => options.StateTimeLimitScale = 0.005);
+        var action = new { reason = "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT", state = "RUNNABLE", maxTimeSeconds = 600, action = "CANCEL" };
+        await emulator.CreateQueueAsync(settings: new { ceMaxvCpus = 2, jobStateTimeLimitActions = new[] { action } });
+        await emulator.RegisterDefinitionAsync();
+        (await emulator.Batch.CallAsync("DescribeJobQueues", """{"jobQueues":["test-queue"]}""")).Ok()["jobQueues"]![0]!["jobStateTimeLimitActions"]![0]!["maxTimeSeconds"]!.GetValue<int>().ShouldBe(600);
+
+        var blocked = await emulator.SubmitAsync(["exit", "0"], new { containerOverrides = new { resourceRequirements = new[] { new { type = "VCPU", value = "4" } } } });
+        var fits = await emulator.SubmitAsync(["sleep", "600"]);
+
+        // 600 s scaled by 0.005: the blocked job is cancelled about 3 s after it became RUNNABLE.
+        var cancelled = await emulator.Batch.WaitForAnyStatusAsync(blocked, ["FAILED", "SUCCEEDED"], TimeSpan.FromSeconds(20));
+        cancelled["status"]!.GetValue<string>().ShouldBe("FAILED");
+        cancelled["statusReason"]!.GetValue<string>().ShouldBe("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT");
+        cancelled["startedAt"].ShouldBeNull();
+        (await emulator.Batch.DescribeJobAsync(fits))["status"]!.GetValue<string>().ShouldBe("RUNNING");
+    }
 }

@@ -35,6 +35,19 @@ internal sealed class JobQueueDetailShape
     public string? JobQueueType { get; set; }
 
     public Dictionary<string, string>? Tags { get; set; }
+
+    public List<JobStateTimeLimitActionShape>? JobStateTimeLimitActions { get; set; }
+}
+
+internal sealed class JobStateTimeLimitActionShape
+{
+    public required string Reason { get; set; }
+
+    public required string State { get; set; }
+
+    public required int MaxTimeSeconds { get; set; }
+
+    public required string Action { get; set; }
 }
 
 internal sealed class ComputeEnvironmentOrderShape
