@@ -225,7 +225,9 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
             {
                 Backend = backend,
                 Membership = membership,
-                LaunchOptions = CreateLaunchOptions(options, clusterId, options.LaunchTimeout ?? BatchLaunchTimeout, poll, poll * 5),
+                // A Batch endpoint on this machine (the emulator) places jobs in milliseconds: say why they wait sooner.
+                LaunchOptions = CreateLaunchOptions(options, clusterId, options.LaunchTimeout ?? BatchLaunchTimeout, poll, poll * 5,
+                    IsLoopback(options.BatchEndpoint) ? TimeSpan.FromSeconds(3) : TimeSpan.FromMinutes(1)),
                 BatchRegion = endpoint.SigningRegion,
                 BatchQueue = queue,
                 Description = $"on AWS Batch ({endpoint.ServiceUri.Authority}, queue {queue}, definition {definition}; cluster {clusterId}; membership: {membership.Description})",
@@ -240,8 +242,9 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
         }
     }
 
-    private static ClusterLaunchOptions CreateLaunchOptions(BatchClusterOptions options, string clusterId, TimeSpan timeout, TimeSpan poll, TimeSpan monitor) => new()
+    private static ClusterLaunchOptions CreateLaunchOptions(BatchClusterOptions options, string clusterId, TimeSpan timeout, TimeSpan poll, TimeSpan monitor, TimeSpan? waitingDiagnosisAfter = null) => new()
     {
+        WaitingDiagnosisAfter = waitingDiagnosisAfter ?? TimeSpan.FromMinutes(1),
         ClusterId = clusterId,
         MaxSilos = options.Silos,
         MinSilos = options.MinSilos,

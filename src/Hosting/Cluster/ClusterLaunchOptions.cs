@@ -36,6 +36,12 @@ public sealed class ClusterLaunchOptions
     /// <summary>How often a running cluster's silos are checked for deaths. Default 1 s.</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long silos may wait to start (on Batch: RUNNABLE) before the manager says why, and how often it looks
+    /// again (it prints only what changed). Default 1 minute.
+    /// </summary>
+    public TimeSpan WaitingDiagnosisAfter { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long the manager's client may take to connect once the silos are active. Default 30 s.</summary>
     public TimeSpan ClientConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

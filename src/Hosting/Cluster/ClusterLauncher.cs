@@ -28,6 +28,10 @@ public sealed partial class ClusterLauncher
     private readonly ILogger _logger;
     private readonly Action<ILoggingBuilder>? _configureClientLogging;
     private readonly Action<IClientBuilder>? _configureClient;
+    private IReadOnlyList<SiloBackendStatus> _lastStatuses = [];
+    private long? _waitingSince;
+    private long? _lastDiagnosis;
+    private HashSet<string> _diagnosed = [];
 
     /// <summary>Creates a launcher.</summary>
     /// <param name="backend">Where the silos run.</param>
@@ -163,6 +167,7 @@ public sealed partial class ClusterLauncher
             }
 
             _observer.OnProgress(snapshot);
+            await DiagnoseWaitingAsync(cancellationToken).ConfigureAwait(false);
 
             if (snapshot.ActiveCount >= _options.MaxSilos)
             {
@@ -205,11 +210,50 @@ public sealed partial class ClusterLauncher
         }
     }
 
+    /// <summary>
+    /// Silos that wait to start longer than <see cref="ClusterLaunchOptions.WaitingDiagnosisAfter"/>: ask the backend
+    /// why, then again every so often, and say only what is new (one line per distinct cause).
+    /// </summary>
+    private async Task DiagnoseWaitingAsync(CancellationToken cancellationToken)
+    {
+        if (_backend is not IWaitingSiloDiagnostics diagnostics || !_lastStatuses.Any(s => s.State == SiloBackendState.Runnable))
+        {
+            _waitingSince = null;
+            return;
+        }
+
+        _waitingSince ??= _time.GetTimestamp();
+        var recheck = TimeSpan.FromTicks(Math.Min(_options.WaitingDiagnosisAfter.Ticks, TimeSpan.FromSeconds(30).Ticks));
+        if (_time.GetElapsedTime(_waitingSince.Value) < _options.WaitingDiagnosisAfter
+            || (_lastDiagnosis is { } last && _time.GetElapsedTime(last) < recheck))
+        {
+            return;
+        }
+
+        _lastDiagnosis = _time.GetTimestamp();
+        try
+        {
+            var lines = await diagnostics.DiagnoseWaitingAsync(_lastStatuses, cancellationToken).ConfigureAwait(false);
+            foreach (var line in lines.Where(l => !_diagnosed.Contains(l)))
+            {
+                _observer.OnWarning("Why RUNNABLE: " + line);
+            }
+
+            _diagnosed = [.. lines];
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A diagnosis is a courtesy: a failed Describe call must not fail the launch.
+            LogObserveFailed(_logger, exception);
+        }
+    }
+
     private async Task<ClusterLaunchSnapshot> ObserveAsync(IReadOnlyList<LaunchedSilo> launched, long started, CancellationToken cancellationToken)
     {
         var backendTask = _backend.DescribeAsync(cancellationToken);
         var membershipTask = _membership.ReadAsync(cancellationToken);
         var statuses = (await backendTask.ConfigureAwait(false)).ToDictionary(s => s.Index);
+        _lastStatuses = [.. statuses.Values];
         var table = await membershipTask.ConfigureAwait(false);
 
         // A silo that restarted has several rows under one name; the newest generation is the one that counts.

@@ -12,7 +12,7 @@ namespace Orleans.Batch.Hosting.Cluster.Backends.AwsBatch;
 /// containers run the Launcher's <c>silo</c> role. Tear-down terminates exactly the job this backend submitted:
 /// one TerminateJob for the array parent (Batch terminates its children).
 /// </summary>
-internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOptions options, TimeProvider timeProvider, ILogger<AwsBatchBackend> logger) : ISiloBackend
+internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOptions options, TimeProvider timeProvider, ILogger<AwsBatchBackend> logger) : ISiloBackend, IWaitingSiloDiagnostics
 {
     /// <summary>The name of this backend on the command line.</summary>
     public const string BackendName = "aws-batch";
@@ -80,6 +80,10 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
             ? ToStatus(index, job)
             : new SiloBackendStatus(index, SiloBackendState.Submitted, "not created yet"))];
     }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> DiagnoseWaitingAsync(IReadOnlyList<SiloBackendStatus> statuses, CancellationToken cancellationToken) =>
+        RunnableDiagnosis.DiagnoseAsync(client, options.JobQueue, statuses, cancellationToken);
 
     /// <inheritdoc />
     public async Task StopSilosAsync(IReadOnlyCollection<int> indexes, CancellationToken cancellationToken)
