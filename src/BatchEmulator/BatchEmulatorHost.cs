@@ -34,7 +34,7 @@ public sealed class BatchEmulatorHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly DynamoDBLocalProcess? _dynamoDB;
     private readonly CancellationTokenSource _watching = new();
-    private int _disposed;
+    private Lazy<Task>? _disposal;
 
     private BatchEmulatorHost(WebApplication app, Uri baseAddress, DynamoDBLocalProcess? dynamoDB)
     {
@@ -179,14 +179,15 @@ public sealed class BatchEmulatorHost : IAsyncDisposable
     }
 
     /// <summary>Stops the server and kills every process the emulator started, waiting until they are gone.</summary>
-    public async ValueTask DisposeAsync()
+    /// <remarks>Every caller waits for the same, whole shutdown (jobs, then DynamoDB Local), whoever started it.</remarks>
+    public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            await Stopped.ConfigureAwait(false);
-            return;
-        }
+        var disposal = new Lazy<Task>(DisposeCoreAsync);
+        return new ValueTask((Interlocked.CompareExchange(ref _disposal, disposal, null) ?? disposal).Value);
+    }
 
+    private async Task DisposeCoreAsync()
+    {
         await _watching.CancelAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);

@@ -111,7 +111,7 @@ internal sealed class RehearsalEnvironment : IAsyncDisposable
         }
         catch
         {
-            await StopAsync(emulator).ConfigureAwait(false);
+            await StopAsync(emulator, baseAddress: null).ConfigureAwait(false);
             emulator.Dispose();
             throw;
         }
@@ -120,31 +120,47 @@ internal sealed class RehearsalEnvironment : IAsyncDisposable
     /// <summary>Stops the emulator (it stops its jobs and DynamoDB Local) and waits until it has.</summary>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(_emulator).ConfigureAwait(false);
+        await StopAsync(_emulator, BatchEndpoint).ConfigureAwait(false);
         _emulator.Dispose();
     }
 
-    private static async Task StopAsync(Process emulator)
+    /// <summary>
+    /// Asks a ready emulator to shut down through its admin API (it stops every job, then DynamoDB Local); one that never
+    /// became ready has started nothing, and is killed.
+    /// </summary>
+    private static async Task StopAsync(Process emulator, Uri? baseAddress)
     {
         if (emulator.HasExited)
         {
             return;
         }
 
-        // SIGTERM: the emulator stops its jobs (SIGTERM, then SIGKILL after their grace period) and DynamoDB Local.
-        using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", emulator.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+        if (baseAddress is not null)
         {
-            await (term?.WaitForExitAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+            try
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                using var response = await http.PostAsync(new Uri(baseAddress, "_emulator/shutdown"), content: null).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                // It no longer answers: the wait below ends in a kill.
+            }
+
+            using var wait = new CancellationTokenSource(StopTimeout);
+            try
+            {
+                await emulator.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
-        using var wait = new CancellationTokenSource(StopTimeout);
-        try
-        {
-            await emulator.WaitForExitAsync(wait.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
+        if (!emulator.HasExited)
         {
             emulator.Kill(entireProcessTree: true);
+            await emulator.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 

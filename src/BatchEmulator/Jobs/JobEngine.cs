@@ -47,6 +47,7 @@ internal sealed class JobEngine : IAsyncDisposable
     private long _sequence;
     private int _processesStarted;
     private bool _shuttingDown;
+    private Task? _disposal;
 
     public JobEngine(BatchEmulatorOptions options, TimeProvider time, JobLogStore logs, ILogger logger)
     {
@@ -912,16 +913,24 @@ internal sealed class JobEngine : IAsyncDisposable
     // ---- shutdown ----
 
     /// <summary>Stops the timers and kills every process the emulator started; waits until they are gone.</summary>
-    public async ValueTask DisposeAsync()
+    /// <remarks>
+    /// Every caller waits for the same shutdown: the host may stop twice at once (its console lifetime and a watched
+    /// process that ended), and the second caller must not return before the processes are gone.
+    /// </remarks>
+    public ValueTask DisposeAsync()
+    {
+        lock (_sync)
+        {
+            _disposal ??= DisposeCoreAsync();
+            return new ValueTask(_disposal);
+        }
+    }
+
+    private async Task DisposeCoreAsync()
     {
         JobProcess[] processes;
         lock (_sync)
         {
-            if (_shuttingDown)
-            {
-                return;
-            }
-
             _shuttingDown = true;
             processes = [.. _liveProcesses];
         }

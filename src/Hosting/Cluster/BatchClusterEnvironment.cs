@@ -191,11 +191,6 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
                 ["AWS_REGION"] = endpoint.SigningRegion,
                 ["AWS_DEFAULT_REGION"] = endpoint.SigningRegion,
             };
-            if (options.BatchEndpoint is { } batchEndpoint)
-            {
-                // The silos' kill switch calls the same Batch endpoint as the manager (a VPC endpoint, the emulator).
-                environment[OrleansBatchConfiguration.ToEnvironmentVariable(SiloSettings.Keys.BatchServiceUrl)] = batchEndpoint.OriginalString;
-            }
 
             var backend = new AwsBatchBackend(
                 client,
@@ -213,6 +208,9 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
 
                     // A Batch endpoint on this machine (the emulator) runs its jobs here too.
                     AdvertisedAddress = IsLoopback(options.BatchEndpoint) ? IPAddress.Loopback.ToString() : null,
+
+                    // The silos' kill switch calls the same Batch endpoint as the manager (a VPC endpoint, the emulator).
+                    BatchServiceUrl = options.BatchEndpoint,
                     Environment = environment,
                 },
                 time,

@@ -46,6 +46,9 @@ public sealed record SiloSettings
     /// <summary>Stop when this process, the manager, is gone (<c>OrleansBatch:Silo:ParentProcessId</c>).</summary>
     public int? ParentProcessId { get; init; }
 
+    /// <summary>The Batch endpoint the silo's kill switch calls (<c>OrleansBatch:Batch:ServiceUrl</c>); null: AWS's own for the region.</summary>
+    public Uri? BatchServiceUrl { get; init; }
+
     /// <summary>The settings as configuration keys and values (<c>OrleansBatch:ClusterId</c>, ...).</summary>
     /// <returns>The keys and values; unset settings are left out.</returns>
     public IReadOnlyDictionary<string, string> ToConfiguration()
@@ -78,6 +81,7 @@ public sealed record SiloSettings
         Set(Keys.AdvertisedAddress, AdvertisedAddress);
         Set(Keys.WatchStandardInput, WatchStandardInput ? "true" : null);
         Set(Keys.ParentProcessId, ParentProcessId?.ToString(CultureInfo.InvariantCulture));
+        Set(Keys.BatchServiceUrl, BatchServiceUrl?.OriginalString);
         return values;
     }
 

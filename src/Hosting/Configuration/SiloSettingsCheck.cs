@@ -100,6 +100,12 @@ internal static class SiloSettingsCheck
             failures.Add($"{Name(SiloHostingOptions.SectionName + ":" + nameof(SiloHostingOptions.MaxPortAttempts))} must be at most 100, got {hosting.MaxPortAttempts.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        // The kill switch's Batch endpoint, when the manager passed one: the same rules as the manager's own client.
+        if (configuration.GetSection(AwsBatch.AwsBatchClientOptions.SectionName).Exists())
+        {
+            Validate(configuration, AwsBatch.AwsBatchClientOptions.SectionName, new AwsBatch.AwsBatchClientOptionsValidator(), failures);
+        }
+
         if (kind == MembershipKind.Local)
         {
             Validate(configuration, LocalMembershipOptions.SectionName, new LocalMembershipOptionsValidator(), failures);

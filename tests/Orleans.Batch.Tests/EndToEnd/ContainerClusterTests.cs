@@ -108,9 +108,7 @@ public sealed class ContainerClusterTests(DynamoDBLocalFixture dynamo)
     {
         var image = await TestImage.EnsureBuiltAsync();
         await dynamo.StartAsync(TestContext.Current.CancellationToken);
-        var environment = Environment.GetEnvironmentVariable(DynamoDBLocalFixture.EndpointVariable) is { Length: > 0 } endpoint
-            ? new Dictionary<string, string> { [DynamoDBLocalFixture.EndpointVariable] = endpoint }
-            : new Dictionary<string, string> { ["DYNAMODB_LOCAL_DIR"] = DynamoDBLocalFixture.InstallDirectory(), [DynamoDBLocalFixture.EndpointVariable] = "" };
+        var environment = DynamoDBLocalFixture.RehearsalEnvironment();
         var leaks = new ProcessLeakDetector();
 
         var (exitCode, stdout, stderr) = await LauncherProcess.RunAsync(

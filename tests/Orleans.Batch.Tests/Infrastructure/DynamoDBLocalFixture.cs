@@ -285,6 +285,15 @@ public sealed class DynamoDBLocalFixture : IAsyncDisposable
             ? directory
             : Path.Combine(RepositoryPaths.Root, ".tools", "dynamodb-local");
 
+    /// <summary>
+    /// The environment that points <c>--backend rehearsal</c> at this DynamoDB Local: a running one
+    /// (<c>DYNAMODB_ENDPOINT</c>) if the tests were given one, else the installed jar's folder (call <see cref="StartAsync"/> first).
+    /// </summary>
+    public static Dictionary<string, string> RehearsalEnvironment() =>
+        Environment.GetEnvironmentVariable(EndpointVariable) is { Length: > 0 } endpoint
+            ? new() { [EndpointVariable] = endpoint }
+            : new() { ["DYNAMODB_LOCAL_DIR"] = InstallDirectory(), [EndpointVariable] = "" };
+
     private static string FindScript()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

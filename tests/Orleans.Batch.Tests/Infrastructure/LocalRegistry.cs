@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Orleans.Batch.Tests.Infrastructure;
 
@@ -26,7 +25,7 @@ public sealed class LocalRegistry : IAsyncDisposable
     public static async Task<LocalRegistry> StartAsync()
     {
         var directory = Directory.CreateTempSubdirectory("registry-").FullName;
-        var port = FreePort();
+        var port = Orleans.Batch.Hosting.Silo.FreePortFinder.FindFreePorts(IPAddress.Loopback, 1)[0];
         var config = Path.Combine(directory, "config.yml");
         await File.WriteAllTextAsync(config, $"""
             version: 0.1
@@ -89,12 +88,5 @@ public sealed class LocalRegistry : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

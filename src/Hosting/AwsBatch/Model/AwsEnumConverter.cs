@@ -17,6 +17,9 @@ internal sealed class AwsEnumConverter<TEnum> : JsonConverter<TEnum>
     private static readonly FrozenDictionary<string, TEnum> ByName = BuildNames().ToFrozenDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
     private static readonly FrozenDictionary<TEnum, string> ByValue = BuildNames().ToFrozenDictionary(p => p.Value, p => p.Name);
 
+    /// <summary>The value as the API spells it (ENABLED, FARGATE_SPOT), for messages; <c>unknown</c> for a value without one.</summary>
+    public static string WireName(TEnum value) => ByValue.TryGetValue(value, out var name) ? name : "unknown";
+
     /// <inheritdoc />
     public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -35,10 +35,7 @@ internal static partial class BatchPreflight
             return new PreflightReport(checks);
         }
 
-        var arns = queue.ComputeEnvironmentOrder.OrderBy(o => o.Order).Select(o => o.ComputeEnvironment).ToList();
-        var environments = arns.Count == 0
-            ? []
-            : (await client.DescribeComputeEnvironmentsAsync(new DescribeComputeEnvironmentsRequest { ComputeEnvironments = arns }, cancellationToken).ConfigureAwait(false)).ComputeEnvironments;
+        var environments = await DescribeEnvironmentsAsync(client, queue, cancellationToken).ConfigureAwait(false);
         var usable = environments.Where(IsUsable).ToList();
         checks.Add(CheckEnvironments(queue, environments, usable));
         if (usable.Count == 0 || definition is not { Status: "ACTIVE" })
@@ -212,7 +209,17 @@ internal static partial class BatchPreflight
             : new(Check, queue.JobQueueName, PreflightOutcome.Passed, arm.Count > 0 ? "arm64 instances only" : x86.Count > 0 ? "x86-64 instances only" : "instance types chosen by Batch");
     }
 
-    private static async Task<JobQueueDetail?> DescribeQueueAsync(IAwsBatchClient client, string queue, CancellationToken cancellationToken)
+    /// <summary>The compute environments of a queue, in its order (one DescribeComputeEnvironments call).</summary>
+    internal static async Task<IReadOnlyList<ComputeEnvironmentDetail>> DescribeEnvironmentsAsync(IAwsBatchClient client, JobQueueDetail queue, CancellationToken cancellationToken)
+    {
+        var arns = queue.ComputeEnvironmentOrder.OrderBy(o => o.Order).Select(o => o.ComputeEnvironment).ToList();
+        return arns.Count == 0
+            ? []
+            : (await client.DescribeComputeEnvironmentsAsync(new DescribeComputeEnvironmentsRequest { ComputeEnvironments = arns }, cancellationToken).ConfigureAwait(false)).ComputeEnvironments;
+    }
+
+    /// <summary>The queue by name or ARN, or null when it does not exist.</summary>
+    internal static async Task<JobQueueDetail?> DescribeQueueAsync(IAwsBatchClient client, string queue, CancellationToken cancellationToken)
     {
         var response = await client.DescribeJobQueuesAsync(new DescribeJobQueuesRequest { JobQueues = [queue] }, cancellationToken).ConfigureAwait(false);
         return response.JobQueues.Count > 0 ? response.JobQueues[0] : null;
@@ -241,8 +248,7 @@ internal static partial class BatchPreflight
             : $"{environment.ComputeEnvironmentName} is {(environment.State == ComputeEnvironmentState.Enabled ? Wire(environment.Status) : Wire(environment.State))}";
 
     /// <summary>An enum value as the API spells it (ENABLED, FARGATE_SPOT).</summary>
-    private static string Wire<T>(T? value) where T : struct, Enum =>
-        value is { } v ? System.Text.Json.JsonSerializer.Serialize(v, typeof(T), AwsBatchJsonContext.Default).Trim('"') : "unknown";
+    private static string Wire<T>(T? value) where T : struct, Enum => value is { } v ? AwsEnumConverter<T>.WireName(v) : "unknown";
 
     private static double? Requirement(JobDefinition definition, ResourceType type) =>
         definition.ContainerProperties?.ResourceRequirements?.FirstOrDefault(r => r.Type == type) is { } requirement

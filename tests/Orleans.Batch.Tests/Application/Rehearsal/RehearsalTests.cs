@@ -48,12 +48,9 @@ public sealed class RehearsalTests(DynamoDBLocalFixture dynamo)
         await leaks.AssertNoneLeftAsync();
     }
 
-    /// <summary>Where the tests' DynamoDB Local is: a running one (DYNAMODB_ENDPOINT), else the installed jar's folder.</summary>
     private async Task<Dictionary<string, string>> EnvironmentAsync()
     {
         await dynamo.StartAsync(TestContext.Current.CancellationToken);
-        return Environment.GetEnvironmentVariable(DynamoDBLocalFixture.EndpointVariable) is { Length: > 0 } endpoint
-            ? new() { [DynamoDBLocalFixture.EndpointVariable] = endpoint }
-            : new() { ["DYNAMODB_LOCAL_DIR"] = DynamoDBLocalFixture.InstallDirectory(), [DynamoDBLocalFixture.EndpointVariable] = "" };
+        return DynamoDBLocalFixture.RehearsalEnvironment();
     }
 }

@@ -21,6 +21,7 @@ public sealed class SiloSettingsTests
         AdvertisedAddress = "127.0.0.1",
         WatchStandardInput = true,
         ParentProcessId = 4242,
+        BatchServiceUrl = new Uri("http://127.0.0.1:4566"),
     };
 
     [Fact]
@@ -28,18 +29,29 @@ public sealed class SiloSettingsTests
     {
         var configuration = FromEnvironment(Full.ToEnvironment());
 
-        SiloSettings.Read(configuration).ShouldBe(Full with { DynamoDB = null, OrphanTimeout = null, WatchStandardInput = false, ParentProcessId = null });
+        SiloSettings.Read(configuration).ShouldBe(Full with { DynamoDB = null, OrphanTimeout = null, WatchStandardInput = false, ParentProcessId = null, BatchServiceUrl = null });
         var dynamo = configuration.GetSection(DynamoDBMembershipOptions.SectionName).Get<DynamoDBMembershipOptions>()!;
         (dynamo.TableName, dynamo.Region, dynamo.ServiceUrl, dynamo.TimeToLive).ShouldBe(("Members", "eu-west-1", new Uri("http://127.0.0.1:8000"), TimeSpan.FromHours(6)));
         configuration.GetSection(ManagerLeaseOptions.SectionName).Get<ManagerLeaseOptions>()!.OrphanTimeout.ShouldBe(TimeSpan.FromSeconds(45));
         var hosting = configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>()!;
         (hosting.Name, hosting.WatchStandardInput, hosting.ParentProcessId).ShouldBe(("local-3", true, 4242));
         configuration.GetSection(SiloAddressOptions.SectionName).Get<SiloAddressOptions>()!.AdvertisedAddress.ShouldBe("127.0.0.1");
+        configuration.GetSection(Orleans.Batch.Hosting.AwsBatch.AwsBatchClientOptions.SectionName).Get<Orleans.Batch.Hosting.AwsBatch.AwsBatchClientOptions>()!.ServiceUrl.ShouldBe("http://127.0.0.1:4566");
     }
 
     [Fact]
     public void What_the_manager_writes_passes_the_silos_own_check() =>
         SiloSettingsCheck.Check(FromEnvironment(Full.ToEnvironment())).ShouldBeEmpty();
+
+    [Fact]
+    public void A_kill_switch_endpoint_that_is_not_an_http_URL_is_refused_naming_its_key()
+    {
+        var variables = new Dictionary<string, string>(Full.ToEnvironment()) { ["OrleansBatch__Batch__ServiceUrl"] = "ftp://127.0.0.1:4566" };
+
+        var failure = SiloSettingsCheck.Check(FromEnvironment(variables)).ShouldHaveSingleItem();
+        failure.ShouldStartWith("OrleansBatch:Batch:ServiceUrl (OrleansBatch__Batch__ServiceUrl) 'ftp://127.0.0.1:4566'");
+        failure.ShouldContain("must be an absolute http:// or https:// URL");
+    }
 
     [Fact]
     public void Unset_settings_are_left_out_so_the_silos_defaults_apply() =>

@@ -155,7 +155,11 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
             environment[key] = value;
         }
 
-        var settings = options.AdvertisedAddress is { } address ? spec.Settings with { AdvertisedAddress = address } : spec.Settings;
+        var settings = spec.Settings with
+        {
+            AdvertisedAddress = options.AdvertisedAddress ?? spec.Settings.AdvertisedAddress,
+            BatchServiceUrl = options.BatchServiceUrl ?? spec.Settings.BatchServiceUrl,
+        };
         foreach (var (key, value) in settings.ToEnvironment())
         {
             environment[key] = value;

@@ -48,6 +48,9 @@ internal sealed class AwsBatchBackendOptions
     /// </summary>
     public string? AdvertisedAddress { get; init; }
 
+    /// <summary>The Batch endpoint the silos' kill switch calls; null (the default): AWS's own for the region.</summary>
+    public Uri? BatchServiceUrl { get; init; }
+
     /// <summary>How long tear-down waits for the terminated jobs to end, to report them. Default 60 s.</summary>
     public TimeSpan TerminationWaitLimit { get; init; } = TimeSpan.FromSeconds(60);
 

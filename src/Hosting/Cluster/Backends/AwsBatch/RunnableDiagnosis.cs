@@ -1,6 +1,7 @@
 using System.Globalization;
 using Orleans.Batch.Hosting.AwsBatch;
 using Orleans.Batch.Hosting.AwsBatch.Model;
+using Orleans.Batch.Hosting.Cluster.Preflight;
 
 namespace Orleans.Batch.Hosting.Cluster.Backends.AwsBatch;
 
@@ -25,14 +26,13 @@ internal static class RunnableDiagnosis
             lines.Add($"{Silos(group.Count())} in RUNNABLE: {group.Key}; {FixFor(group.Key)}");
         }
 
-        var queues = await client.DescribeJobQueuesAsync(new DescribeJobQueuesRequest { JobQueues = [queueName] }, cancellationToken).ConfigureAwait(false);
-        if (queues.JobQueues.Count == 0)
+        var queue = await BatchPreflight.DescribeQueueAsync(client, queueName, cancellationToken).ConfigureAwait(false);
+        if (queue is null)
         {
             lines.Add($"job queue {queueName} no longer exists: the silos will never start; stop with Ctrl+C");
             return lines;
         }
 
-        var queue = queues.JobQueues[0];
         if (queue.State != JobQueueState.Enabled)
         {
             lines.Add($"job queue {queue.JobQueueName} was disabled: aws batch update-job-queue --job-queue {queue.JobQueueName} --state ENABLED");
@@ -42,10 +42,7 @@ internal static class RunnableDiagnosis
             lines.Add($"job queue {queue.JobQueueName} turned INVALID: {queue.StatusReason ?? "no reason given"}");
         }
 
-        var arns = queue.ComputeEnvironmentOrder.Select(o => o.ComputeEnvironment).ToList();
-        var environments = arns.Count == 0
-            ? []
-            : (await client.DescribeComputeEnvironmentsAsync(new DescribeComputeEnvironmentsRequest { ComputeEnvironments = arns }, cancellationToken).ConfigureAwait(false)).ComputeEnvironments;
+        var environments = await BatchPreflight.DescribeEnvironmentsAsync(client, queue, cancellationToken).ConfigureAwait(false);
         var ours = statuses.Count(s => s.State is SiloBackendState.Starting or SiloBackendState.Running);
         foreach (var environment in environments)
         {
