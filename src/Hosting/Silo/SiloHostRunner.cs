@@ -33,6 +33,10 @@ public static partial class SiloHostRunner
                         LogPortsTaken(logger, attempt, maxAttempts);
                     }
 
+                    // A failed start leaves running what it already started: stop what can be stopped before the
+                    // next attempt. (Orleans 10 still keeps the socket it bound; ports are picked so that this
+                    // path is rare, see FreePortFinder.)
+                    await StopFailedHostAsync(host).ConfigureAwait(false);
                     continue;
                 }
 
@@ -50,6 +54,19 @@ public static partial class SiloHostRunner
                     host.Dispose();
                 }
             }
+        }
+    }
+
+    private static async Task StopFailedHostAsync(IHost host)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await host.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Best effort: the host is disposed next whatever happens here.
         }
     }
 

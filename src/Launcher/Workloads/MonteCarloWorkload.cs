@@ -55,6 +55,7 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
         var stopwatch = Stopwatch.StartNew();
         var completed = 0;
         var reported = -1;
+        var lossesHandled = 0;
 
         // A progress bar on a terminal; a line every 10 % in logs and CI.
         ProgressTask? bar = null;
@@ -97,14 +98,20 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
                     }
                 }
 
-                // Wake at least every second to notice silos the cluster monitor has found dead: a call to a dead
-                // silo may otherwise wait for its response timeout.
+                // Wake at least every second to notice silos the cluster monitor has found dead: a call whose
+                // target or gateway died may otherwise wait for its response timeout.
                 var any = Task.WhenAny(running.Keys);
                 await Task.WhenAny(any, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
+                if (cluster.LostSilos.Count > lossesHandled)
+                {
+                    lossesHandled = cluster.LostSilos.Count;
+                    RunAgainAfterLoss(cluster, running, pending, failedSilos, context);
+                    continue;
+                }
+
                 if (!any.IsCompleted)
                 {
-                    AbandonCallsToLostSilos(cluster, running, pending, failedSilos, context);
                     continue;
                 }
 
@@ -154,23 +161,30 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
         }
     }
 
-    private static void AbandonCallsToLostSilos(
+    /// <summary>
+    /// After a silo is lost, runs again every chunk still in flight, not only those on the lost silo: the client
+    /// sends each call through one of the silos' gateways, and Orleans fails a pending call when its target silo
+    /// dies but not when its gateway does, so the answer to a call on a healthy silo can be lost on the way
+    /// back and would otherwise be waited for until the call timeout. A chunk computed twice gives the same
+    /// counts (it has its own seed); the first answer wins.
+    /// </summary>
+    private static void RunAgainAfterLoss(
         BatchCluster cluster,
         Dictionary<Task<MonteCarloChunk>, (int Chunk, ClusterSilo Silo)> running,
         Queue<int> pending,
         HashSet<string> failedSilos,
         WorkloadContext context)
     {
-        var lost = cluster.LostSilos.Select(l => l.Silo.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var (call, (chunk, silo)) in running.Where(r => lost.Contains(r.Value.Silo.Name)).ToList())
+        foreach (var lost in cluster.LostSilos.Select(l => l.Silo).Where(s => failedSilos.Add(s.Name)))
+        {
+            context.Console.MarkupLineInterpolated($"[yellow]warning:[/] re-running the chunks of {lost} on the other silos");
+        }
+
+        foreach (var (call, (chunk, _)) in running.OrderBy(r => r.Value.Chunk).ToList())
         {
             running.Remove(call);
             pending.Enqueue(chunk);
             _ = call.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-            if (failedSilos.Add(silo.Name))
-            {
-                context.Console.MarkupLineInterpolated($"[yellow]warning:[/] re-running the chunks of {silo} on the other silos");
-            }
         }
     }
 

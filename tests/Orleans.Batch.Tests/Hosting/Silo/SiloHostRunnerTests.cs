@@ -24,6 +24,40 @@ public sealed class SiloHostRunnerTests
     }
 
     [Fact]
+    public async Task A_real_silo_whose_gateway_port_was_taken_starts_on_new_ports()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var takenPort = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var attempts = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        IHost? second = null;
+
+        var run = SiloHostRunner.RunAsync(() =>
+        {
+            attempts++;
+            var ports = FreePortFinder.FindFreePorts(IPAddress.Loopback, 2);
+            var host = Host.CreateDefaultBuilder()
+                .UseOrleans(silo => silo.UseLocalhostClustering(ports[0], attempts == 1 ? takenPort : ports[1], serviceId: "runner-test", clusterId: $"runner-{attempts}"))
+                .Build();
+            second = attempts == 2 ? host : null;
+            return host;
+        }, maxAttempts: 3, stop.Token);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (second?.Services.GetService<IHostApplicationLifetime>()?.ApplicationStarted.IsCancellationRequested != true)
+        {
+            run.IsCompleted.ShouldBeFalse("the runner gave up");
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the second attempt did not start");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        attempts.ShouldBe(2);
+        await stop.CancelAsync();
+        (await run.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Gives_up_after_the_last_attempt()
     {
         var attempts = 0;
@@ -50,10 +84,14 @@ public sealed class SiloHostRunnerTests
     }
 
     [Fact]
-    public void Free_ports_are_distinct_and_bindable()
+    public void Free_ports_are_distinct_bindable_and_outside_the_kernels_ephemeral_range()
     {
         var ports = FreePortFinder.FindFreePorts(IPAddress.Loopback, 2);
 
+        // Outside the range the kernel hands out for outgoing connections, where another process could take
+        // them between the pick and the bind.
+        var ephemeral = FreePortFinder.EphemeralRange();
+        ports.ShouldAllBe(p => p < ephemeral.Low || p > ephemeral.High);
         ports.Distinct().Count().ShouldBe(2);
         foreach (var port in ports)
         {
@@ -61,6 +99,15 @@ public sealed class SiloHostRunnerTests
             listener.Start();
             listener.Stop();
         }
+    }
+
+    [Theory]
+    [InlineData(32768, 60999, 10000, 32767)]
+    [InlineData(1024, 49151, 49152, 65535)]
+    [InlineData(1024, 65000, 10000, 65535)]
+    public void Ports_are_picked_below_the_ephemeral_range_or_above_it_when_below_is_too_small(int low, int high, int pickLow, int pickHigh)
+    {
+        FreePortFinder.CandidateRange((low, high)).ShouldBe((pickLow, pickHigh));
     }
 
     [Fact]
