@@ -41,6 +41,10 @@ internal sealed class ClusterListWriter(TextWriter output, DateTimeOffset now)
 
         table.Caption($"{clusters.Count} cluster(s) in {Markup.Escape(session.Description)}; orphaned ones are released by 'cleanup'");
         console.Write(table);
+        foreach (var (cluster, line) in WaitingLines(clusters))
+        {
+            console.MarkupLineInterpolated($"[yellow]Why RUNNABLE[/] ({cluster}): {line}");
+        }
     }
 
     public void WritePlain(ClusterStoreSession session, IReadOnlyList<ClusterRecord> clusters)
@@ -64,7 +68,16 @@ internal sealed class ClusterListWriter(TextWriter output, DateTimeOffset now)
 
             output.WriteLine(line.ToString().TrimEnd());
         }
+
+        foreach (var (cluster, line) in WaitingLines(clusters))
+        {
+            output.WriteLine($"Why RUNNABLE ({cluster}): {line}");
+        }
     }
+
+    // The manager's words for a cluster whose silos wait, so a second terminal sees what the manager printed.
+    private static IEnumerable<(string Cluster, string Line)> WaitingLines(IReadOnlyList<ClusterRecord> clusters) =>
+        clusters.SelectMany(c => c.Waiting.Select(line => (c.ClusterId, line)));
 
     public void WriteJson(ClusterStoreSession session, IReadOnlyList<ClusterRecord> clusters)
     {
@@ -83,7 +96,8 @@ internal sealed class ClusterListWriter(TextWriter output, DateTimeOffset now)
                 c.Partition?.TotalSilos,
                 c.IsOrphaned,
                 c.Assessment,
-                [.. c.Jobs.Select(j => new ClusterJobJson(j.JobId, j.JobName, j.StatusName, j.Role, j.CreatedAt, j.ArraySize, j.ChildStatuses))]))]);
+                [.. c.Jobs.Select(j => new ClusterJobJson(j.JobId, j.JobName, j.StatusName, j.Role, j.CreatedAt, j.ArraySize, j.ChildStatuses))],
+                c.Waiting))]);
         output.WriteLine(JsonSerializer.Serialize(document, CommandJsonContext.Default.ClusterListJson));
     }
 

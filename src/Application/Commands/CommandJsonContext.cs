@@ -17,7 +17,8 @@ internal sealed record ClusterJson(
     int? TotalSilos,
     bool Orphaned,
     string Assessment,
-    IReadOnlyList<ClusterJobJson> Jobs);
+    IReadOnlyList<ClusterJobJson> Jobs,
+    IReadOnlyList<string> Waiting);
 
 /// <summary>One job in <c>list --json</c>.</summary>
 internal sealed record ClusterJobJson(string JobId, string JobName, string Status, string? Role, DateTimeOffset? CreatedAt, int? ArraySize, IReadOnlyDictionary<string, int>? ChildStatuses);

@@ -22,6 +22,7 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _period;
+    private readonly ManagerLeaseRenewer? _lease;
     private readonly CancellationTokenSource _degraded = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<int, LostSilo> _lost = [];
@@ -33,6 +34,7 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
         IClusterMembership membership,
         IReadOnlyList<ClusterSilo> silos,
         int minSilos,
+        ManagerLeaseRenewer? lease,
         TimeSpan period,
         IClusterLaunchObserver observer,
         TimeProvider time,
@@ -42,6 +44,7 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
         _membership = membership;
         _silos = silos;
         _minSilos = minSilos;
+        _lease = lease;
         _period = period;
         _observer = observer;
         _time = time;
@@ -103,11 +106,38 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
 
             LogSiloLost(_logger, silo.Index, silo.Name, reason);
             _observer.OnSiloLost(lost);
-            if (alive < _minSilos && DegradedReason is null)
+            if (alive < _minSilos && _lease is not null && await _lease.IsAbandonedAsync(cancellationToken).ConfigureAwait(false))
             {
-                DegradedReason = $"Only {alive} of {_silos.Count} silos are still alive, fewer than the minimum of {_minSilos}; lost: {string.Join("; ", Lost.Select(Describe))}.";
-                await _degraded.CancelAsync().ConfigureAwait(false);
+                // The silos ended because one of them gave the cluster up: that is the cause to report.
+                await DegradeAsync(LeaseLostReason(_lease)).ConfigureAwait(false);
             }
+            else if (alive < _minSilos)
+            {
+                await DegradeAsync($"Only {alive} of {_silos.Count} silos are still alive, fewer than the minimum of {_minSilos}; lost: {string.Join("; ", Lost.Select(Describe))}.").ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Marks the cluster degraded for a reason found elsewhere (the first reason wins).</summary>
+    public async Task DegradeAsync(string reason)
+    {
+        lock (_gate)
+        {
+            if (DegradedReason is not null)
+            {
+                return;
+            }
+
+            DegradedReason = reason;
+        }
+
+        try
+        {
+            await _degraded.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The cluster was already torn down: nobody is waiting for this signal any more.
         }
     }
 
@@ -122,6 +152,8 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
         _stop.Dispose();
         _degraded.Dispose();
     }
+
+    internal static string LeaseLostReason(ManagerLeaseRenewer lease) => $"The cluster is lost: {lease.AbandonedReason}.";
 
     internal static string Describe(LostSilo lost) =>
         lost.LogLocation is { Length: > 0 } log

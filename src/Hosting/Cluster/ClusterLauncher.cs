@@ -117,8 +117,13 @@ public sealed partial class ClusterLauncher
             teardown.ClientHost = await StartClientAsync(client, cancellationToken).ConfigureAwait(false);
             var elapsed = _time.GetElapsedTime(started);
             LogReady(_logger, active.Count, elapsed.TotalSeconds);
-            var monitor = new ClusterHealthMonitor(_backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), _options.MonitorInterval, _observer, _time, _logger);
+            var monitor = new ClusterHealthMonitor(_backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), teardown.LeaseRenewer, _options.MonitorInterval, _observer, _time, _logger);
             teardown.Monitor = monitor;
+            if (teardown.LeaseRenewer is { } leaseRenewer)
+            {
+                leaseRenewer.Lost.Register(() => _ = monitor.DegradeAsync(ClusterHealthMonitor.LeaseLostReason(leaseRenewer)));
+            }
+
             monitor.Start();
             return new BatchCluster(_options.ClusterId, teardown.ClientHost, active, _membership, teardown, monitor);
         }

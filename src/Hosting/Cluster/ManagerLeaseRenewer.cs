@@ -5,7 +5,9 @@ namespace Orleans.Batch.Hosting.Cluster;
 
 /// <summary>
 /// Renews the manager's lease on its cluster while the manager lives. Silos stop themselves once renewals stop
-/// for longer than the orphan timeout, which is how a killed manager's silos end without anyone's help.
+/// for longer than the orphan timeout, which is how a killed manager's silos end without anyone's help. A manager
+/// that was only paused (a suspended laptop, a stopped process) and comes back after a silo gave its cluster up
+/// learns so from its next renewal, which never overwrites the abandoned mark, and reports the cluster lost.
 /// </summary>
 internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
 {
@@ -16,6 +18,7 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _lost = new();
     private readonly string _holder;
     private long _renewals;
     private int _disposed;
@@ -33,10 +36,25 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
         _holder = $"{Environment.MachineName} pid {Environment.ProcessId}" + (string.IsNullOrEmpty(job) ? string.Empty : $" job {job}");
     }
 
+    /// <summary>Cancelled when a renewal found the lease marked abandoned by a silo: the cluster is being stopped.</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    /// <summary>What happened when a silo gave the cluster up, in the words the manager reports.</summary>
+    public string AbandonedReason =>
+        $"a silo found the manager lease not renewed for longer than --orphan-timeout ({_timeout.TotalSeconds:0} s), marked the cluster abandoned and stopped its jobs (was the manager paused, or cut off from the membership table?)";
+
+    /// <summary>True when a silo marked the lease abandoned: the cluster's jobs are being stopped.</summary>
+    public async Task<bool> IsAbandonedAsync(CancellationToken cancellationToken) =>
+        Lost.IsCancellationRequested || (await _store.ReadAsync(_clusterId, cancellationToken).ConfigureAwait(false))?.Abandoned == true;
+
     /// <summary>Writes the first lease (failing the launch if it cannot) and starts renewing.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await RenewAsync(cancellationToken).ConfigureAwait(false);
+        if (!await RenewAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new ClusterLaunchException($"the cluster id {_clusterId} belongs to a cluster that was abandoned; choose another --cluster-id");
+        }
+
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
 
@@ -66,7 +84,7 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
         await _store.WriteAsync(_clusterId, NewLease() with { Abandoned = true }, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task RenewAsync(CancellationToken cancellationToken) => _store.WriteAsync(_clusterId, NewLease(), cancellationToken);
+    private Task<bool> RenewAsync(CancellationToken cancellationToken) => _store.WriteAsync(_clusterId, NewLease(), cancellationToken);
 
     private ManagerLease NewLease() =>
         ManagerProcessIdentity.Stamp(new ManagerLease(Interlocked.Increment(ref _renewals), _time.GetUtcNow(), _timeout, _holder));
@@ -82,7 +100,13 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
             {
                 try
                 {
-                    await RenewAsync(cancellationToken).ConfigureAwait(false);
+                    if (!await RenewAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        LogLeaseLost(_logger, _time.GetElapsedTime(lastSuccess).TotalSeconds);
+                        await _lost.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+
                     lastSuccess = _time.GetTimestamp();
                     warned = false;
                 }
@@ -101,6 +125,9 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The manager lease was marked abandoned by a silo after {SilentSeconds:0} s without a renewal; the cluster is lost")]
+    private static partial void LogLeaseLost(ILogger logger, double silentSeconds);
 
     // Detail for --verbose: the observer says once, in one line, when renewals have been failing for long.
     [LoggerMessage(Level = LogLevel.Debug, Message = "Renewing the manager lease failed; retrying")]

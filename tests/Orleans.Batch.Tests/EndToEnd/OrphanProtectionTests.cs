@@ -106,6 +106,132 @@ public sealed class OrphanProtectionTests(DynamoDBLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task When_no_silo_ever_started_the_queues_time_limit_cancels_a_killed_managers_silos_and_cleanup_releases_the_rest()
+    {
+        // No instance can hold a silo (Batch's JOB_RESOURCE_REQUIREMENT), so no silo runs to pull the kill switch: the
+        // queue's jobStateTimeLimitActions, as deploy/cloudformation sets them, are the last net. 600 s scaled to 6 s.
+        await dynamo.StartAsync(TestContext.Current.CancellationToken);
+        await using var emulator = await AwsBatchClusterTests.StartEmulatorAsync(options => options.StateTimeLimitScale = 0.01);
+        var action = new { reason = "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT", state = "RUNNABLE", maxTimeSeconds = 600, action = "CANCEL" };
+        await emulator.Admin.PatchQueueAsync("silo-queue", new { maxVcpus = 0.5, jobStateTimeLimitActions = new[] { action } });
+        var table = DynamoDBLocalFixture.UniqueTableName("blocked");
+        var clusterId = $"blocked-{Guid.NewGuid():N}";
+        var leaks = new ProcessLeakDetector();
+        try
+        {
+            await using var launcher = LauncherProcess.Start(
+                leaks,
+                ["--backend", "aws-batch", "--batch-endpoint", emulator.BaseAddress.ToString(), "--dynamodb-endpoint", dynamo.ServiceUrl, "--table", table,
+                 "--silos", "3", "--timeout", "10m", "--cluster-id", clusterId, "--queue", "silo-queue", "--definition", "orleans-batch", "--region", "us-east-1",
+                 "--orphan-timeout", "5s"],
+                AwsBatchClusterTests.AwsEnvironment());
+            await launcher.WaitForOutputAsync("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT", TimeSpan.FromMinutes(1));
+            await launcher.SignalAsync("KILL");
+            await launcher.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            var killed = Stopwatch.StartNew();
+
+            await AwsBatchClusterTests.AssertAllJobsEndedAsync(emulator);
+            var ended = killed.Elapsed;
+            var children = (await emulator.Admin.JobsAsync()).Where(j => j!["jobId"]!.GetValue<string>().Contains(':', StringComparison.Ordinal)).ToList();
+            children.Count.ShouldBe(3);
+            var details = await Task.WhenAll(children.Select(c => emulator.Batch.DescribeJobAsync(c!["jobId"]!.GetValue<string>())));
+            details.ShouldAllBe(d => d["startedAt"] == null && d["statusReason"]!.GetValue<string>() == "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT");
+            (await emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(0, "no silo ran, so none pulled the kill switch");
+
+            // What Batch cancelled leaves only the partition of a cluster whose lease expired: cleanup releases it.
+            var (exitCode, stdout, stderr) = await LauncherProcess.RunAsync(
+                leaks,
+                ["cleanup", "--cluster-id", clusterId, "--table", table, "--dynamodb-endpoint", dynamo.ServiceUrl, "--queue", "silo-queue",
+                 "--batch-endpoint", emulator.BaseAddress.ToString(), "--region", "us-east-1"],
+                TimeSpan.FromMinutes(1),
+                AwsBatchClusterTests.AwsEnvironment());
+            exitCode.ShouldBe(0, stderr + stdout);
+            (await dynamo.QueryPartitionAsync(table, clusterId)).ShouldBeEmpty();
+            TestContext.Current.TestOutputHelper?.WriteLine($"all 3 blocked children were cancelled by the queue {ended.TotalSeconds:0.0} s after the kill (limit 600 s x 0.01)");
+            await leaks.AssertNoneLeftAsync();
+        }
+        finally
+        {
+            await dynamo.DeleteTableIfExistsAsync(table);
+        }
+    }
+
+    [Fact]
+    public async Task A_manager_paused_for_less_than_the_orphan_timeout_keeps_its_cluster()
+    {
+        await dynamo.StartAsync(TestContext.Current.CancellationToken);
+        await using var emulator = await AwsBatchClusterTests.StartEmulatorAsync();
+        var table = DynamoDBLocalFixture.UniqueTableName("paused");
+        var leaks = new ProcessLeakDetector();
+        try
+        {
+            await using var launcher = StartHeldCluster(leaks, emulator, table, $"paused-{Guid.NewGuid():N}", orphanTimeout: "15s");
+            await launcher.WaitForOutputAsync("Holding the cluster up", TimeSpan.FromMinutes(3));
+
+            // A laptop that sleeps briefly: the manager comes back before any silo gives the cluster up.
+            await launcher.SignalAsync("STOP");
+            await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+            await launcher.SignalAsync("CONT");
+            await Task.Delay(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+
+            (await emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(0, "no silo pulled the kill switch");
+            (await emulator.Admin.JobsAsync()).Where(j => j!["jobId"]!.GetValue<string>().Contains(':', StringComparison.Ordinal))
+                .ShouldAllBe(j => j!["status"]!.GetValue<string>() == "RUNNING");
+            await launcher.SignalAsync("INT");
+            var exitCode = await launcher.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+            exitCode.ShouldBe(130, launcher.StandardError);
+            launcher.StandardError.ShouldNotContain("The cluster is lost");
+            await AwsBatchClusterTests.AssertAllJobsEndedAsync(emulator);
+            await leaks.AssertNoneLeftAsync();
+        }
+        finally
+        {
+            await dynamo.DeleteTableIfExistsAsync(table);
+        }
+    }
+
+    [Fact]
+    public async Task A_manager_paused_past_the_orphan_timeout_learns_its_cluster_was_given_up_and_says_why()
+    {
+        await dynamo.StartAsync(TestContext.Current.CancellationToken);
+        await using var emulator = await AwsBatchClusterTests.StartEmulatorAsync();
+        var table = DynamoDBLocalFixture.UniqueTableName("paused");
+        var clusterId = $"paused-{Guid.NewGuid():N}";
+        var leaks = new ProcessLeakDetector();
+        try
+        {
+            await using var launcher = StartHeldCluster(leaks, emulator, table, clusterId, orphanTimeout: "5s");
+            await launcher.WaitForOutputAsync("Holding the cluster up", TimeSpan.FromMinutes(3));
+
+            await launcher.SignalAsync("STOP");
+            await AwsBatchClusterTests.AssertAllJobsEndedAsync(emulator);
+            (await emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(1, "a silo pulled the kill switch");
+            await launcher.SignalAsync("CONT");
+            var exitCode = await launcher.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+            // Its next renewal cannot overwrite the abandoned mark: the manager stops, names the cause, and cleans up.
+            exitCode.ShouldBe(1, launcher.StandardError);
+            var error = launcher.StandardError.Split('\n').Last(l => l.StartsWith("error: ", StringComparison.Ordinal));
+            error.ShouldContain("The cluster is lost: a silo found the manager lease not renewed for longer than --orphan-timeout (5 s)");
+            (await dynamo.QueryPartitionAsync(table, clusterId)).ShouldBeEmpty("the manager still removed its rows");
+            await leaks.AssertNoneLeftAsync();
+        }
+        finally
+        {
+            await dynamo.DeleteTableIfExistsAsync(table);
+        }
+    }
+
+    private LauncherProcess StartHeldCluster(ProcessLeakDetector leaks, BatchEmulatorFixture emulator, string table, string clusterId, string orphanTimeout) =>
+        LauncherProcess.Start(
+            leaks,
+            ["--backend", "aws-batch", "--batch-endpoint", emulator.BaseAddress.ToString(), "--dynamodb-endpoint", dynamo.ServiceUrl, "--table", table,
+             "--silos", "2", "--cluster-id", clusterId, "--queue", "silo-queue", "--definition", "orleans-batch", "--region", "us-east-1",
+             "--orphan-timeout", orphanTimeout, "--hold"],
+            AwsBatchClusterTests.AwsEnvironment());
+
+    [Fact]
     public async Task A_silo_that_starts_after_the_lease_was_marked_abandoned_stops_before_it_joins()
     {
         await dynamo.StartAsync(TestContext.Current.CancellationToken);

@@ -30,10 +30,19 @@ internal sealed class ClusterInventory(IClusterPartitionCatalog partitions, Clus
         var now = timeProvider.GetUtcNow();
         var byCluster = found.ToLookup(j => j.ClusterId, StringComparer.Ordinal);
         var partitionsById = stored.ToDictionary(p => p.ClusterId, StringComparer.Ordinal);
-        return [.. partitionsById.Keys.Union(byCluster.Select(g => g.Key), StringComparer.Ordinal)
-            .Select(id => Assess(id, partitionsById.GetValueOrDefault(id), [.. byCluster[id]], now))
-            .OrderByDescending(r => r.LastSeen)
-            .ThenBy(r => r.ClusterId, StringComparer.Ordinal)];
+        var records = new List<ClusterRecord>();
+        foreach (var id in partitionsById.Keys.Union(byCluster.Select(g => g.Key), StringComparer.Ordinal))
+        {
+            var record = Assess(id, partitionsById.GetValueOrDefault(id), [.. byCluster[id]], now);
+            if (jobs is not null && queue is not null && record.Jobs.Any(j => j.RunnableCount > 0))
+            {
+                record = record with { Waiting = await jobs.DiagnoseWaitingAsync(queue, record.Jobs, cancellationToken).ConfigureAwait(false) };
+            }
+
+            records.Add(record);
+        }
+
+        return [.. records.OrderByDescending(r => r.LastSeen).ThenBy(r => r.ClusterId, StringComparer.Ordinal)];
     }
 
     /// <summary>Judges one cluster at <paramref name="now"/>.</summary>

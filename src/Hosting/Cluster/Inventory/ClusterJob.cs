@@ -16,6 +16,7 @@ namespace Orleans.Batch.Hosting.Cluster.Inventory;
 /// <param name="ArraySize">The number of children of an array job; null for a single job.</param>
 /// <param name="ChildStatuses">Children per status of an array job (<c>arrayProperties.statusSummary</c>).</param>
 /// <param name="SiloConfiguration">The <c>OrleansBatch:*</c> configuration its environment gives the silo (which membership store it uses).</param>
+/// <param name="StatusReason">Batch's reason for its status (for a RUNNABLE single job: why it waits), when given.</param>
 internal sealed record ClusterJob(
     string JobId,
     string JobName,
@@ -25,8 +26,19 @@ internal sealed record ClusterJob(
     DateTimeOffset? CreatedAt,
     int? ArraySize,
     IReadOnlyDictionary<string, int>? ChildStatuses,
-    IReadOnlyDictionary<string, string> SiloConfiguration)
+    IReadOnlyDictionary<string, string> SiloConfiguration,
+    string? StatusReason = null)
 {
+    /// <summary>How many of its silos wait in RUNNABLE: children of an array, or the job itself.</summary>
+    public int RunnableCount => ArraySize is null
+        ? (Status == JobStatus.Runnable ? 1 : 0)
+        : ChildStatuses?.GetValueOrDefault("RUNNABLE") ?? 0;
+
+    /// <summary>How many of its silos are starting or running.</summary>
+    public int RunningCount => ArraySize is null
+        ? (Status is JobStatus.Starting or JobStatus.Running ? 1 : 0)
+        : (ChildStatuses?.GetValueOrDefault("STARTING") ?? 0) + (ChildStatuses?.GetValueOrDefault("RUNNING") ?? 0);
+
     /// <summary>The status as Batch writes it, e.g. <c>RUNNING</c>.</summary>
     public string StatusName => Status.ToString().ToUpperInvariant();
 

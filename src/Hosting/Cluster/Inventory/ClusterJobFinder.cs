@@ -1,5 +1,6 @@
 using Orleans.Batch.Hosting.AwsBatch;
 using Orleans.Batch.Hosting.AwsBatch.Model;
+using Orleans.Batch.Hosting.Cluster.Backends;
 using Orleans.Batch.Hosting.Configuration;
 
 namespace Orleans.Batch.Hosting.Cluster.Inventory;
@@ -81,6 +82,52 @@ internal sealed class ClusterJobFinder(IAwsBatchClient client)
             job.CreatedAt,
             job.ArrayProperties?.Index is null ? job.ArrayProperties?.Size : null,
             job.ArrayProperties?.StatusSummary,
-            configuration);
+            configuration,
+            job.StatusReason);
+    }
+
+    /// <summary>
+    /// Why the silos of <paramref name="clusterJobs"/> wait in RUNNABLE, as the manager would say it (one line per
+    /// cause, with its fix); empty when none waits. Lists the RUNNABLE children of each array for their reasons.
+    /// </summary>
+    /// <param name="queue">The job queue the jobs were found in.</param>
+    /// <param name="clusterJobs">One cluster's active jobs.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>The diagnosis lines.</returns>
+    public async Task<IReadOnlyList<string>> DiagnoseWaitingAsync(string queue, IReadOnlyList<ClusterJob> clusterJobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clusterJobs);
+        if (clusterJobs.All(j => j.RunnableCount == 0))
+        {
+            return [];
+        }
+
+        var statuses = new List<SiloBackendStatus>();
+        foreach (var job in clusterJobs)
+        {
+            statuses.AddRange(Enumerable.Repeat(new SiloBackendStatus(statuses.Count, SiloBackendState.Running), job.RunningCount));
+            if (job.ArraySize is null)
+            {
+                if (job.RunnableCount > 0)
+                {
+                    statuses.Add(new SiloBackendStatus(statuses.Count, SiloBackendState.Runnable, job.StatusReason));
+                }
+
+                continue;
+            }
+
+            if (job.RunnableCount == 0)
+            {
+                continue;
+            }
+
+            var children = new ListJobsRequest { ArrayJobId = job.JobId, JobStatus = JobStatus.Runnable, MaxResults = 1000 };
+            await foreach (var child in client.ListAllJobsAsync(children, cancellationToken).ConfigureAwait(false))
+            {
+                statuses.Add(new SiloBackendStatus(statuses.Count, SiloBackendState.Runnable, child.StatusReason));
+            }
+        }
+
+        return await Backends.AwsBatch.RunnableDiagnosis.DiagnoseAsync(client, queue, statuses, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -19,6 +19,9 @@ internal sealed record ClusterRecord(
     bool IsOrphaned,
     string Assessment)
 {
+    /// <summary>Why its silos wait in RUNNABLE, one line per cause with its fix; empty when none waits (or without a queue).</summary>
+    public IReadOnlyList<string> Waiting { get; init; } = [];
+
     /// <summary>The latest sign of the cluster: lease renewal, silo heartbeat or job creation.</summary>
     public DateTimeOffset? LastSeen => new[] { Partition?.Lease?.RenewedAt, Partition?.LastHeartbeat }
         .Concat(Jobs.Select(j => j.CreatedAt))

@@ -21,7 +21,7 @@ internal sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDB
     internal const string Abandoned = "Abandoned";
 
     /// <inheritdoc />
-    public async Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
         ArgumentNullException.ThrowIfNull(lease);
@@ -58,7 +58,23 @@ internal sealed class DynamoDBManagerLeaseStore(IAmazonDynamoDB client, DynamoDB
             item[DynamoDBMembershipSchema.ExpiresAt] = Number(timeProvider.GetUtcNow().Add(ttl).ToUnixTimeSeconds());
         }
 
-        await client.PutItemAsync(new PutItemRequest { TableName = options.TableName, Item = item }, cancellationToken).ConfigureAwait(false);
+        var request = new PutItemRequest { TableName = options.TableName, Item = item };
+        if (!lease.Abandoned)
+        {
+            request.ConditionExpression = "attribute_not_exists(#abandoned) OR #abandoned = :false";
+            request.ExpressionAttributeNames = new() { ["#abandoned"] = Abandoned };
+            request.ExpressionAttributeValues = new() { [":false"] = new() { BOOL = false } };
+        }
+
+        try
+        {
+            await client.PutItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />

@@ -3,8 +3,12 @@ namespace Orleans.Batch.Hosting.Membership.Lease;
 /// <summary>Where a cluster's manager lease is kept: beside its membership rows, in the same table or file.</summary>
 public interface IManagerLeaseStore
 {
-    /// <summary>Writes the lease of <paramref name="clusterId"/> (creating or replacing it).</summary>
-    Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the lease of <paramref name="clusterId"/> (creating or replacing it). A live lease never replaces
+    /// one that a silo marked abandoned: the cluster is already being stopped, and the manager must learn so.
+    /// </summary>
+    /// <returns>True when written; false when <paramref name="lease"/> is live and the stored lease is abandoned.</returns>
+    Task<bool> WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken);
 
     /// <summary>Reads the lease of <paramref name="clusterId"/>, or null when there is none.</summary>
     Task<ManagerLease?> ReadAsync(string clusterId, CancellationToken cancellationToken);

@@ -5,20 +5,30 @@ using Orleans.Batch.Hosting.Membership.Lease;
 namespace Orleans.Batch.Hosting.Membership.Local;
 
 /// <summary>
-/// Keeps a local cluster's manager lease in a file beside its membership table. The manager is its only writer
-/// and replaces the file atomically, so readers need no lock.
+/// Keeps a local cluster's manager lease in a file beside its membership table, replaced atomically so readers
+/// need no lock.
 /// </summary>
+/// <remarks>
+/// The checks before a write are not atomic against another writer, which a local cluster does not need: its
+/// silos also watch the manager's process and stop with it.
+/// </remarks>
 internal sealed class FileManagerLeaseStore(LocalMembershipOptions options) : IManagerLeaseStore
 {
     /// <inheritdoc />
-    public async Task WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(string clusterId, ManagerLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
+        if (!lease.Abandoned && (await ReadAsync(clusterId, cancellationToken).ConfigureAwait(false))?.Abandoned == true)
+        {
+            return false;
+        }
+
         options.EnsureDirectory();
         var path = options.GetLeasePath(clusterId);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(lease, LeaseJsonContext.Default.ManagerLease), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
+        return true;
     }
 
     /// <inheritdoc />
@@ -45,10 +55,6 @@ internal sealed class FileManagerLeaseStore(LocalMembershipOptions options) : IM
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// Read, compare, replace: not atomic against the manager's own renewal, which a local cluster does not need (its
-    /// silos also watch the manager's process and stop with it).
-    /// </remarks>
     public async Task<bool> MarkAbandonedAsync(string clusterId, long seenRenewals, CancellationToken cancellationToken)
     {
         var lease = await ReadAsync(clusterId, cancellationToken).ConfigureAwait(false);
