@@ -33,7 +33,7 @@ public sealed class ClusterLaunchOptions
     /// </summary>
     public TimeSpan? OrphanTimeout { get; init; } = Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout;
 
-    /// <summary>How often a running cluster's silos are checked for deaths. Default 1 s.</summary>
+    /// <summary>How often a running cluster's silos are checked for deaths. Default 1 s; a large cluster is checked every N/100 s (at most 10 s).</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>

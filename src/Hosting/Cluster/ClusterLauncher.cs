@@ -88,7 +88,7 @@ public sealed partial class ClusterLauncher
         IHost? unstartedClient = null;
         try
         {
-            var settings = _membership.ConfigureSilos(new SiloSettings { ClusterId = _options.ClusterId, ServiceId = _options.ServiceId });
+            var settings = _membership.ConfigureSilos(new SiloSettings { ClusterId = _options.ClusterId, ServiceId = _options.ServiceId, ExpectedSilos = _options.MaxSilos });
 
             // The table must be there before anything is launched, and the lease before any silo looks for it.
             await _membership.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -117,7 +117,7 @@ public sealed partial class ClusterLauncher
             teardown.ClientHost = await StartClientAsync(client, cancellationToken).ConfigureAwait(false);
             var elapsed = _time.GetElapsedTime(started);
             LogReady(_logger, active.Count, elapsed.TotalSeconds);
-            var monitor = new ClusterHealthMonitor(_backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), teardown.LeaseRenewer, _options.MonitorInterval, _observer, _time, _logger);
+            var monitor = new ClusterHealthMonitor(_backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), teardown.LeaseRenewer, MonitorInterval(), _observer, _time, _logger);
             teardown.Monitor = monitor;
             if (teardown.LeaseRenewer is { } leaseRenewer)
             {
@@ -139,6 +139,13 @@ public sealed partial class ClusterLauncher
             LastTeardown = await teardown.RunAsync(reason, forceTeardown).ConfigureAwait(false);
             throw;
         }
+    }
+
+    // A monitor pass reads every silo's job and row: at scale, no more often than the cluster's size allows.
+    private TimeSpan MonitorInterval()
+    {
+        var bySize = MembershipScale.For(_options.MaxSilos).ManagerMonitor;
+        return _options.MonitorInterval > bySize ? _options.MonitorInterval : bySize;
     }
 
     private async Task<ClusterLaunchSnapshot> WaitForSilosAsync(IReadOnlyList<LaunchedSilo> launched, long started, CancellationToken cancellationToken)
@@ -296,7 +303,7 @@ public sealed partial class ClusterLauncher
                 o.ClusterId = _options.ClusterId;
                 o.ServiceId = _options.ServiceId;
             });
-            client.Configure<GatewayOptions>(ShortLivedClusterDefaults.Apply);
+            client.Configure<GatewayOptions>(o => ShortLivedClusterDefaults.Apply(o, _options.MaxSilos));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = _options.CallTimeout);
             _membership.ConfigureClient(client);
             _configureClient?.Invoke(client);

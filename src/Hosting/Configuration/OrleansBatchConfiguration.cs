@@ -19,6 +19,12 @@ public static class OrleansBatchConfiguration
     /// <summary>Which membership table silos and clients use: <c>Local</c> (a file) or <c>DynamoDB</c>.</summary>
     public const string MembershipKey = "OrleansBatch:Membership";
 
+    /// <summary>
+    /// The key of how many silos the cluster has (<c>OrleansBatch:ExpectedSilos</c>): silos choose their membership
+    /// timings from it (see README, "Scale"). The manager sets it; unset counts as a small cluster.
+    /// </summary>
+    public const string ExpectedSilosKey = "OrleansBatch:ExpectedSilos";
+
     /// <summary>The longest duration any setting takes (30 days), as the command line's durations.</summary>
     internal static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
 

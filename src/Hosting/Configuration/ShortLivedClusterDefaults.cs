@@ -10,10 +10,18 @@ namespace Orleans.Batch.Hosting.Configuration;
 /// </summary>
 public static class ShortLivedClusterDefaults
 {
-    /// <summary>Applies the short-lived cluster timings to <paramref name="options"/>.</summary>
-    public static void Apply(ClusterMembershipOptions options)
+    /// <summary>Applies the short-lived cluster timings of a small cluster to <paramref name="options"/>.</summary>
+    public static void Apply(ClusterMembershipOptions options) => Apply(options, expectedSilos: 1);
+
+    /// <summary>
+    /// Applies the short-lived cluster timings of a cluster of <paramref name="expectedSilos"/> silos: the table
+    /// refresh and I-am-alive periods grow with the size so that membership traffic stays a small share of one
+    /// DynamoDB partition (README, "Scale"); probing, and so failure detection, does not change.
+    /// </summary>
+    public static void Apply(ClusterMembershipOptions options, int expectedSilos)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var scale = MembershipScale.For(expectedSilos);
 
         // Probe every second and declare death after two misses: a killed process refuses connections at
         // once, so this finds it in about 2-3 s.
@@ -21,9 +29,11 @@ public static class ShortLivedClusterDefaults
         options.MinProbeTimeout = TimeSpan.FromSeconds(1);
         options.NumMissedProbesLimit = 2;
 
-        // Re-read the table often so silos and the manager agree quickly; each read is one small query.
-        options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+        // Re-read the table often so silos and the manager agree quickly (each read is one small item while the table
+        // does not change); gossip carries changes between reads.
+        options.TableRefreshTimeout = scale.TableRefresh;
+        options.IAmAliveTablePublishTimeout = scale.IAmAlivePublish;
+        options.NumMissedTableIAmAliveLimit = scale.IAmAliveMissLimit;
         options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
         options.MaxJoinAttemptTime = TimeSpan.FromMinutes(2);
 
@@ -33,10 +43,13 @@ public static class ShortLivedClusterDefaults
         options.DefunctSiloMinimumRetention = TimeSpan.FromMinutes(10);
     }
 
-    /// <summary>Applies the client-side timings: find new gateways within a couple of seconds.</summary>
-    public static void Apply(GatewayOptions options)
+    /// <summary>Applies the client-side timings of a small cluster: find new gateways within a couple of seconds.</summary>
+    public static void Apply(GatewayOptions options) => Apply(options, expectedSilos: 1);
+
+    /// <summary>Applies the client-side timings of a cluster of <paramref name="expectedSilos"/> silos.</summary>
+    public static void Apply(GatewayOptions options, int expectedSilos)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2);
+        options.GatewayListRefreshPeriod = MembershipScale.For(expectedSilos).GatewayListRefresh;
     }
 }

@@ -22,6 +22,9 @@ public sealed record SiloSettings
     /// <summary>The Orleans ServiceId (<c>OrleansBatch:ServiceId</c>). Default <c>orleans-batch</c>.</summary>
     public string ServiceId { get; init; } = OrleansBatchConfiguration.DefaultServiceId;
 
+    /// <summary>How many silos the cluster has (<c>OrleansBatch:ExpectedSilos</c>): the silo's membership timings follow it.</summary>
+    public int? ExpectedSilos { get; init; }
+
     /// <summary>Which membership table the silo joins (<c>OrleansBatch:Membership</c>).</summary>
     public MembershipKind Membership { get; init; } = MembershipKind.Local;
 
@@ -67,6 +70,7 @@ public sealed record SiloSettings
             }
         }
 
+        Set(OrleansBatchConfiguration.ExpectedSilosKey, ExpectedSilos?.ToString(CultureInfo.InvariantCulture));
         Set(Keys.LocalMembershipDirectory, LocalMembershipDirectory);
         if (DynamoDB is { } dynamo)
         {
@@ -101,6 +105,7 @@ public sealed record SiloSettings
             ClusterId = configuration[OrleansBatchConfiguration.ClusterIdKey] ?? string.Empty,
             ServiceId = configuration[OrleansBatchConfiguration.ServiceIdKey] ?? OrleansBatchConfiguration.DefaultServiceId,
             Membership = OrleansBatchSiloExtensions.ReadMembershipKind(configuration),
+            ExpectedSilos = int.TryParse(configuration[OrleansBatchConfiguration.ExpectedSilosKey], NumberStyles.None, CultureInfo.InvariantCulture, out var silos) ? silos : null,
             LocalMembershipDirectory = configuration[Keys.LocalMembershipDirectory],
             SiloName = configuration[Keys.SiloName],
             AdvertisedAddress = configuration[Keys.AdvertisedAddress],

@@ -83,6 +83,12 @@ internal static class SiloSettingsCheck
         // 3. Each section's own rules (the same validators that run at start), plus the ranges that bound durations.
         Validate(configuration, SiloHostingOptions.SectionName, new SiloHostingOptionsValidator(), failures);
         Validate(configuration, SiloAddressOptions.SectionName, new SiloAddressOptionsValidator(), failures);
+        if (configuration[OrleansBatchConfiguration.ExpectedSilosKey] is { } size
+            && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var silos) || silos is < 1 or > Cluster.ClusterLaunchOptions.MaxSiloCount))
+        {
+            failures.Add($"{Name(OrleansBatchConfiguration.ExpectedSilosKey)} must be a whole number from 1 to {Cluster.ClusterLaunchOptions.MaxSiloCount.ToString(CultureInfo.InvariantCulture)}, got {InputText.Quote(size)}");
+        }
+
         var lease = configuration.GetSection(ManagerLeaseOptions.SectionName).Get<ManagerLeaseOptions>();
         if (lease?.OrphanTimeout is { } orphan && (orphan < TimeSpan.FromSeconds(5) || orphan > OrleansBatchConfiguration.MaxDuration))
         {

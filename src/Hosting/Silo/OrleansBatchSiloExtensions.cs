@@ -54,7 +54,11 @@ public static class OrleansBatchSiloExtensions
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = hosting.ShutdownTimeout);
         services.AddHostedService<ManagerProcessWatchdog>();
-        services.AddOptions<ManagerLeaseOptions>().Bind(configuration.GetSection(ManagerLeaseOptions.SectionName));
+        // Membership timings follow the cluster's size (one read or write per silo adds up; see MembershipScale).
+        var scale = MembershipScale.For(SiloSettings.Read(configuration).ExpectedSilos);
+        services.AddOptions<ManagerLeaseOptions>()
+            .Bind(configuration.GetSection(ManagerLeaseOptions.SectionName))
+            .PostConfigure(o => o.CheckPeriod ??= o.OrphanTimeout is { } timeout ? scale.LeaseCheck(timeout) : null);
         services.AddHostedService<ManagerLeaseWatchdog>();
         if (Orleans.Batch.Hosting.AwsBatch.BatchJobEnvironment.Read(Environment.GetEnvironmentVariable) is { } job)
         {
@@ -85,8 +89,8 @@ public static class OrleansBatchSiloExtensions
                 o.SiloListeningEndpoint = new IPEndPoint(listenAddress, siloPort);
                 o.GatewayListeningEndpoint = new IPEndPoint(listenAddress, gatewayPort);
             });
-            silo.Configure<ClusterMembershipOptions>(ShortLivedClusterDefaults.Apply);
-            UseMembership(silo, configuration);
+            silo.Configure<ClusterMembershipOptions>(o => ShortLivedClusterDefaults.Apply(o, scale.Silos));
+            UseMembership(silo, configuration, scale);
 
             // "Run this on silo i": the manager's GetGrainOnSilo needs it on every silo.
             silo.AddSiloTargetedPlacement();
@@ -99,7 +103,7 @@ public static class OrleansBatchSiloExtensions
     /// <summary>The configuration key of an explicit advertised address (see <see cref="SiloAddressOptions.AdvertisedAddress"/>).</summary>
     public const string AdvertisedAddressKey = SiloSettings.Keys.AdvertisedAddress;
 
-    private static void UseMembership(ISiloBuilder silo, IConfiguration configuration)
+    private static void UseMembership(ISiloBuilder silo, IConfiguration configuration, MembershipScale scale)
     {
         // Whichever table: silos take turns for their membership writes (see MembershipTransitionGate).
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipTransitionGate>();
@@ -112,7 +116,9 @@ public static class OrleansBatchSiloExtensions
                 silo.Services.AddSingleton<IMembershipTurnLock>(sp => new FileMembershipTurnLock(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value));
                 break;
             case MembershipKind.DynamoDB:
-                silo.UseDynamoDBMembership(o => o.Bind(configuration.GetSection(DynamoDBMembershipOptions.SectionName)));
+                silo.UseDynamoDBMembership(o => o
+                    .Configure(options => options.SnapshotReuse = scale.SnapshotReuse)
+                    .Bind(configuration.GetSection(DynamoDBMembershipOptions.SectionName)));
                 silo.Services.AddSingleton<IManagerLeaseStore>(sp =>
                 {
                     var options = sp.GetRequiredService<IOptions<DynamoDBMembershipOptions>>().Value;

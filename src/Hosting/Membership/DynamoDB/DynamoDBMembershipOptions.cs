@@ -62,4 +62,14 @@ public sealed class DynamoDBMembershipOptions
     /// no <c>ExpiresAt</c>. Default: 1 day.
     /// </summary>
     public TimeSpan? TimeToLive { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Gets or sets how long a read of the whole partition may be reused while the table version has not moved.
+    /// Each read first fetches the version item (one small read); only when the version moved, or the last full
+    /// read is older than this, is the partition queried again. Row statuses and ETags are always current (every
+    /// change of them moves the version); only other silos' I-am-alive times can be this much older. Zero reads
+    /// the partition every time. Default: 10 seconds; silos set it from the cluster size (see
+    /// <see cref="Configuration.ShortLivedClusterDefaults"/>).
+    /// </summary>
+    public TimeSpan SnapshotReuse { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -74,6 +74,11 @@ internal sealed partial class DynamoDBMembershipOptionsValidator : IValidateOpti
             }
         }
 
+        if (options.SnapshotReuse < TimeSpan.Zero || options.SnapshotReuse > TimeSpan.FromHours(1))
+        {
+            yield return $"{Section}:{nameof(options.SnapshotReuse)} must be between 00:00:00 and 01:00:00; got {options.SnapshotReuse}.";
+        }
+
         if (options.TimeToLive is { } ttl && (ttl < MinimumTimeToLive || ttl > MaximumTimeToLive))
         {
             yield return $"{Section}:{nameof(options.TimeToLive)} must be between {MinimumTimeToLive} and {MaximumTimeToLive.TotalDays:0} days, or unset to write no expiry; got {ttl}.";

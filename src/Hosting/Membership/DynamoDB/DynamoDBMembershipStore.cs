@@ -21,6 +21,10 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// <see cref="ReadAllAsync"/> reads the version item first and accepts the query only when no row is newer than
 /// that version and every row the version's commit changed is visible as committed; otherwise it reads again, a
 /// bounded number of times. <see cref="ReadRowAsync"/> uses <c>TransactGetItems</c>, which is serializable.</para>
+/// <para>Cost: a snapshot is reused while the version item's ETag is unchanged, for at most
+/// <see cref="DynamoDBMembershipOptions.SnapshotReuse"/>, so a read of a quiet cluster is one strongly consistent
+/// <c>GetItem</c> of the small version item instead of a query of every row. I-am-alive writes do not move the
+/// version, so reused snapshots carry I-am-alive times at most that much older.</para>
 /// </remarks>
 internal sealed class DynamoDBMembershipStore
 {
@@ -43,6 +47,8 @@ internal sealed class DynamoDBMembershipStore
     private readonly ResiliencePipeline _conflictRetry;
     private readonly ResiliencePipeline<bool> _unprocessedRetry;
     private long _versionExpiryRefreshedTicks;
+    private CachedSnapshot? _cached;
+    private CachedGateways? _cachedGateways;
 
     public DynamoDBMembershipStore(IAmazonDynamoDB client, DynamoDBMembershipOptions options, ILogger logger, TimeProvider timeProvider)
     {
@@ -191,7 +197,23 @@ internal sealed class DynamoDBMembershipStore
             throw DynamoDBTableProvisioner.TableMissing(_options, exception);
         }
 
+        // This silo reads its own heartbeat back at once; others see it within the snapshot reuse.
+        RecordOwnHeartbeat(clusterId, identity, request.ExpressionAttributeValues[":alive"]);
+
         await RefreshVersionExpiryIfDueAsync(clusterId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void RecordOwnHeartbeat(string clusterId, string identity, AttributeValue alive)
+    {
+        if (Volatile.Read(ref _cached) is not { } cached || cached.ClusterId != clusterId)
+        {
+            return;
+        }
+
+        var items = cached.RowItems
+            .Select(item => GetSortKey(item) == identity ? new Dictionary<string, AttributeValue>(item) { [Schema.IAmAliveTime] = alive } : item)
+            .ToList();
+        Interlocked.CompareExchange(ref _cached, cached with { RowItems = items }, cached);
     }
 
     public async Task CleanupAsync(string clusterId, DateTimeOffset beforeDate, CancellationToken cancellationToken)
@@ -284,6 +306,39 @@ internal sealed class DynamoDBMembershipStore
 
     public async Task<IList<Uri>> ReadGatewaysAsync(string clusterId, CancellationToken cancellationToken)
     {
+        // Gateways change only with a row's status, which always moves the version: while it stays, so do they.
+        string? versionEtag;
+        try
+        {
+            var version = await _client.GetItemAsync(new GetItemRequest
+            {
+                TableName = TableName,
+                Key = Key(clusterId, Schema.VersionSortKey),
+                ConsistentRead = true,
+            }, cancellationToken).ConfigureAwait(false);
+            versionEtag = version.Item is { Count: > 0 } item ? ReadVersion(Describe(clusterId), item).ETag : null;
+        }
+        catch (ResourceNotFoundException exception)
+        {
+            throw DynamoDBTableProvisioner.TableMissing(_options, exception);
+        }
+
+        if (Volatile.Read(ref _cachedGateways) is { } cached && cached.ClusterId == clusterId && versionEtag is not null && cached.VersionEtag == versionEtag)
+        {
+            return [.. cached.Gateways];
+        }
+
+        var gateways = await QueryGatewaysAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        if (versionEtag is not null)
+        {
+            Volatile.Write(ref _cachedGateways, new CachedGateways(clusterId, versionEtag, [.. gateways]));
+        }
+
+        return gateways;
+    }
+
+    private async Task<IList<Uri>> QueryGatewaysAsync(string clusterId, CancellationToken cancellationToken)
+    {
         var request = PartitionQuery(clusterId);
         request.ProjectionExpression = "#sk, #status, #port";
         request.FilterExpression = "#status = :active AND #port > :zero";
@@ -348,10 +403,21 @@ internal sealed class DynamoDBMembershipStore
             ConsistentRead = true,
         }, cancellationToken).ConfigureAwait(false);
         var before = versionResponse.Item is { Count: > 0 } versionItem ? ReadVersion(store, versionItem) : null;
+        if (before is not null
+            && Volatile.Read(ref _cached) is { } cached
+            && cached.ClusterId == clusterId
+            && cached.Version?.ETag == before.ETag
+            && _timeProvider.GetElapsedTime(cached.ReadAt) < _options.SnapshotReuse)
+        {
+            // Fresh entries each time: Orleans changes the entries it reads before writing them back.
+            return new Snapshot(before, [.. cached.RowItems.Select(item => ReadRow(store, item))]);
+        }
 
+        var readAt = _timeProvider.GetTimestamp();
         var items = await QueryAsync(PartitionQuery(clusterId), cancellationToken).ConfigureAwait(false);
         StoredVersion? during = null;
         var rows = new List<StoredRow>(items.Count);
+        var rowItems = new List<Dictionary<string, AttributeValue>>(items.Count);
         foreach (var item in items)
         {
             var sortKey = GetSortKey(item);
@@ -362,6 +428,7 @@ internal sealed class DynamoDBMembershipStore
             else if (sortKey is not null && !Schema.IsReservedSortKey(sortKey))
             {
                 rows.Add(ReadRow(store, item));
+                rowItems.Add(item);
             }
         }
 
@@ -371,6 +438,7 @@ internal sealed class DynamoDBMembershipStore
             throw new InconsistentSnapshotException(problem);
         }
 
+        Volatile.Write(ref _cached, new CachedSnapshot(clusterId, before, rowItems, readAt));
         return new Snapshot(before, rows);
     }
 
@@ -675,7 +743,11 @@ internal sealed class DynamoDBMembershipStore
 
     private readonly record struct VersionWrite(TransactWriteItem Item, string ETag);
 
-    private sealed record Snapshot(StoredVersion? Version, List<StoredRow> Rows);
+    private sealed record Snapshot(StoredVersion? Version, IReadOnlyList<StoredRow> Rows);
+
+    private sealed record CachedGateways(string ClusterId, string VersionEtag, IReadOnlyList<Uri> Gateways);
+
+    private sealed record CachedSnapshot(string ClusterId, StoredVersion? Version, IReadOnlyList<Dictionary<string, AttributeValue>> RowItems, long ReadAt);
 
     private sealed class InconsistentSnapshotException(string message) : Exception(message);
 }

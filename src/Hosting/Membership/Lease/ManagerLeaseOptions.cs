@@ -17,6 +17,12 @@ public sealed class ManagerLeaseOptions
     /// </summary>
     public TimeSpan? OrphanTimeout { get; set; }
 
+    /// <summary>
+    /// How often the silo reads the lease. Null (the default): <see cref="CheckPeriodFor"/> of the timeout, and for a
+    /// large cluster no more often than every <c>N/100</c> seconds (one read per silo adds up).
+    /// </summary>
+    public TimeSpan? CheckPeriod { get; set; }
+
     /// <summary>How often the manager renews: a quarter of the timeout, so three renewals can be missed.</summary>
     public static TimeSpan RenewalPeriodFor(TimeSpan orphanTimeout) => orphanTimeout / 4;
 

@@ -37,7 +37,7 @@ internal sealed partial class ManagerLeaseWatchdog(
         long? lastRenewals = null;
         var lastChange = time.GetTimestamp();
         var readFailures = 0;
-        using var timer = new PeriodicTimer(ManagerLeaseOptions.CheckPeriodFor(timeout), time);
+        using var timer = new PeriodicTimer(options.Value.CheckPeriod ?? ManagerLeaseOptions.CheckPeriodFor(timeout), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

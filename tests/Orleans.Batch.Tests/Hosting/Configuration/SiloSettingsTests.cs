@@ -14,6 +14,7 @@ public sealed class SiloSettingsTests
     {
         ClusterId = "ä1",
         ServiceId = "pricing",
+        ExpectedSilos = 1000,
         Membership = MembershipKind.DynamoDB,
         DynamoDB = new DynamoDBMembershipOptions { TableName = "Members", Region = "eu-west-1", ServiceUrl = new Uri("http://127.0.0.1:8000"), TimeToLive = TimeSpan.FromHours(6) },
         OrphanTimeout = TimeSpan.FromSeconds(45),
@@ -51,6 +52,19 @@ public sealed class SiloSettingsTests
         var failure = SiloSettingsCheck.Check(FromEnvironment(variables)).ShouldHaveSingleItem();
         failure.ShouldStartWith("OrleansBatch:Batch:ServiceUrl (OrleansBatch__Batch__ServiceUrl) 'ftp://127.0.0.1:4566'");
         failure.ShouldContain("must be an absolute http:// or https:// URL");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("10001")]
+    [InlineData("many")]
+    public void A_cluster_size_that_is_not_1_to_10000_is_refused_naming_its_key(string value)
+    {
+        var variables = new Dictionary<string, string>(Full.ToEnvironment()) { ["OrleansBatch__ExpectedSilos"] = value };
+
+        var failure = SiloSettingsCheck.Check(FromEnvironment(variables)).ShouldHaveSingleItem();
+        failure.ShouldStartWith("OrleansBatch:ExpectedSilos (OrleansBatch__ExpectedSilos)");
+        failure.ShouldContain("must be a whole number from 1 to 10000");
     }
 
     [Fact]

@@ -40,6 +40,9 @@ public abstract class MembershipTableConformanceTests : IAsyncLifetime
     /// </summary>
     protected virtual long? StorageOperationCount => null;
 
+    /// <summary>How much older than the latest write another reader may see an I-am-alive time (zero: never older).</summary>
+    protected virtual TimeSpan IAmAliveStaleness => TimeSpan.Zero;
+
     public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public virtual async ValueTask DisposeAsync()
@@ -294,6 +297,9 @@ public abstract class MembershipTableConformanceTests : IAsyncLifetime
 
         await owner.UpdateIAmAliveAsync(new MembershipEntry { SiloAddress = entry.SiloAddress, IAmAliveTime = aliveAt }, Token);
 
+        // The writer sees its heartbeat at once; other readers within the table's bound on I-am-alive staleness.
+        (await owner.ReadAllAsync(Token)).Members[0].Item1.IAmAliveTime.ShouldBe(aliveAt);
+        await Task.Delay(IAmAliveStaleness, Token);
         var after = await table.ReadAllAsync(Token);
         after.Version.ShouldBe(before.Version);
         var (alive, etagAfter) = after.Members[0];

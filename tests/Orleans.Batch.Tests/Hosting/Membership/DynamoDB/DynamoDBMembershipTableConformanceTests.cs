@@ -22,7 +22,11 @@ public sealed class DynamoDBMembershipTableConformanceTests(DynamoDBLocalFixture
         ServiceUrl = new Uri(dynamo.ServiceUrl),
         Region = "us-east-1",
         CreateIfNotExists = true,
+        SnapshotReuse = TimeSpan.FromSeconds(1),
     };
+
+    // Reads reuse a snapshot while the version stays (see DynamoDBMembershipOptions.SnapshotReuse): short here.
+    protected override TimeSpan IAmAliveStaleness => TimeSpan.FromSeconds(1.1);
 
     protected override long? StorageOperationCount => Interlocked.Read(ref _requests);
 

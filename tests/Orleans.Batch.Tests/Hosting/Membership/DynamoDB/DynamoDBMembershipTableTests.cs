@@ -175,6 +175,11 @@ public sealed class DynamoDBMembershipTableTests(DynamoDBLocalFixture dynamo) : 
             Down
                 ? throw new AmazonServiceException("Service Unavailable", Amazon.Runtime.ErrorType.Receiver, "ServiceUnavailable", "test", System.Net.HttpStatusCode.ServiceUnavailable)
                 : base.QueryAsync(request, cancellationToken);
+
+        public override Task<GetItemResponse> GetItemAsync(GetItemRequest request, CancellationToken cancellationToken = default) =>
+            Down
+                ? throw new AmazonServiceException("Service Unavailable", Amazon.Runtime.ErrorType.Receiver, "ServiceUnavailable", "test", System.Net.HttpStatusCode.ServiceUnavailable)
+                : base.GetItemAsync(request, cancellationToken);
     }
 
     [Fact]
