@@ -56,14 +56,23 @@ internal sealed record BenchmarkSettings
     /// <summary>How long the DynamoDB requests of an idle cluster are counted.</summary>
     public required TimeSpan DynamoDBIdleWindow { get; init; }
 
+    /// <summary>The sizes of the scale scenario's clusters of real silo processes.</summary>
+    public IReadOnlyList<int> ScaleRealSizes { get; init; } = [4, 16, 32];
+
+    /// <summary>The sizes of the scale scenario's clusters of simulated silos (the first ones also run as real silos, to check the simulation).</summary>
+    public IReadOnlyList<int> ScaleSimulatedSizes { get; init; } = [16, 32, 100, 1000];
+
+    /// <summary>How long the scale scenario's silos may take to join before it gives up on a size.</summary>
+    public TimeSpan ScaleJoinLimit { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The scenario names <c>--only</c> accepts.</summary>
-    public static readonly IReadOnlySet<string> ScenarioNames = new HashSet<string>(["launch", "throughput", "failure", "diagnostics", "controlplane", "dynamodb", "container"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> ScenarioNames = new HashSet<string>(["launch", "throughput", "failure", "diagnostics", "controlplane", "dynamodb", "container", "scale"], StringComparer.Ordinal);
 
     /// <summary>The scenarios to run; null for all.</summary>
     public IReadOnlySet<string>? Only { get; init; }
 
     /// <summary>True when <paramref name="scenario"/> is to run.</summary>
-    public bool Runs(string scenario) => Only is null || Only.Contains(scenario);
+    public bool Runs(string scenario) => Only is null ? scenario != "scale" : Only.Contains(scenario);
 
     /// <summary>Whether to keep the silo logs of every cluster (under /tmp) instead of deleting them.</summary>
     public bool KeepLogs { get; init; }
@@ -101,5 +110,7 @@ internal sealed record BenchmarkSettings
         ControlPlaneRepetitions = 3,
         DynamoDBRepetitions = 2,
         DynamoDBIdleWindow = TimeSpan.FromSeconds(20),
+        ScaleRealSizes = [4, 16],
+        ScaleSimulatedSizes = [16, 100],
     };
 }

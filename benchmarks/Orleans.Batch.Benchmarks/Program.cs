@@ -102,6 +102,14 @@ if (settings.Runs("dynamodb"))
     await RunAsync($"DynamoDB membership: DynamoDB Local, an idle cluster, then {settings.DynamoDBRepetitions} repetition(s) of DynamoDB and file table alternating", () => DynamoDBScenario.RunAsync(context));
 }
 
+IReadOnlyList<Orleans.Batch.Benchmarks.Scale.ScaleResult>? scale = null;
+if (settings.Runs("scale"))
+{
+    // The scale scenario is not in the default set: it takes 10-30 minutes (run it with --only scale).
+    await RunAsync($"scale: membership of {string.Join(", ", settings.ScaleRealSizes)} real and {string.Join(", ", settings.ScaleSimulatedSizes)} simulated silos on DynamoDB Local with one partition's limits", async () =>
+        scale = await Orleans.Batch.Benchmarks.Scale.ScaleScenario.RunAsync(context, settings.ScaleRealSizes, settings.ScaleSimulatedSizes, settings.ScaleJoinLimit));
+}
+
 if (settings.Runs("container"))
 {
     await RunAsync("container: image size, and one silo's start to Active as a container against a plain process", () => ContainerScenario.RunAsync(context));
@@ -148,6 +156,14 @@ if (previous is not null)
 }
 
 await ReportWriter.WriteAsync(document, outDirectory);
+if (scale is { Count: > 0 })
+{
+    var scaleFile = await Orleans.Batch.Benchmarks.Scale.ScaleReportWriter.WriteAsync(scale, Git(paths.RepositoryRoot, "rev-parse", "HEAD"), outDirectory);
+    context.Report($"Wrote {scaleFile}");
+}
+
+// latest.md keeps the scale section of the last scale run (scale.json), whichever scenarios ran this time.
+await Orleans.Batch.Benchmarks.Scale.ScaleReportWriter.AppendToMarkdownAsync(outDirectory);
 context.Report($"Wrote {Path.Combine(outDirectory, "latest.md")} and latest.json" + (previous is null ? string.Empty : $" (merged with the previous results: rows from {document.Runs.Count} run(s))"));
 Console.WriteLine();
 Console.WriteLine(ReportWriter.Markdown(document).Split("\n## Where our time goes", 2)[0]);

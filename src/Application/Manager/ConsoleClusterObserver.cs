@@ -12,7 +12,15 @@ namespace Orleans.Batch.Application.Manager;
 /// </summary>
 internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
 {
+    /// <summary>Above this many silos, progress is counts by state and the slowest silos, not a line per silo.</summary>
+    internal const int LargeCluster = 32;
+
+    private const int Stragglers = 3;
     private static readonly TimeSpan SummaryPeriod = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LargeClusterLinePeriod = TimeSpan.FromSeconds(1);
+    private static readonly string[] PhaseOrder = ["launching", "submitted", "pending", "runnable", "starting", "started", "joining"];
+    private string? _lastLargeSummary;
+    private long _lastLargeLine;
     private readonly IAnsiConsole _console;
     private readonly TimeProvider _time;
     private readonly Dictionary<int, string> _lastPhases = [];
@@ -67,6 +75,12 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
             {
                 Render(snapshot, _table);
                 _live.Refresh();
+                return;
+            }
+
+            if (snapshot.Silos.Count > LargeCluster)
+            {
+                ReportLargeCluster(snapshot);
                 return;
             }
 
@@ -153,9 +167,59 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
         }
     }
 
+    // A thousand silos: a silo that failed still gets its own line (its reason and logs matter); the rest is one line
+    // of counts by state with the slowest silos, when it changed, at most once a second.
+    private void ReportLargeCluster(ClusterLaunchSnapshot snapshot)
+    {
+        foreach (var silo in snapshot.Silos.Where(s => s.IsLost))
+        {
+            var phase = silo.Describe();
+            if (!_lastPhases.TryGetValue(silo.Index, out var last) || last != phase)
+            {
+                _lastPhases[silo.Index] = phase;
+                _console.MarkupLineInterpolated($"[grey]{Stamp(snapshot.Elapsed)}[/] silo {silo.Index} ({silo.Name}): {phase}");
+            }
+        }
+
+        var summary = LargeClusterSummary(snapshot);
+        var due = _time.GetElapsedTime(_lastLargeLine) >= LargeClusterLinePeriod;
+        if ((summary != _lastLargeSummary && due) || _time.GetElapsedTime(_lastSummary) >= SummaryPeriod)
+        {
+            _lastLargeSummary = summary;
+            _lastLargeLine = _lastSummary = _time.GetTimestamp();
+            _console.MarkupLineInterpolated($"[grey]{Stamp(snapshot.Elapsed)}[/] {summary} ({DurationText.Format(snapshot.Elapsed)} of {DurationText.Format(snapshot.Timeout)})");
+        }
+    }
+
+    /// <summary>Counts by state, then the least advanced silos still on their way, e.g. <c>850/1000 active, 150 joining; slowest: silo 17 (runnable (...))</c>.</summary>
+    internal static string LargeClusterSummary(ClusterLaunchSnapshot snapshot)
+    {
+        var slowest = snapshot.Silos
+            .Where(s => !s.IsActive && !s.IsLost)
+            .OrderBy(s => Array.IndexOf(PhaseOrder, s.Phase) is var i and >= 0 ? i : PhaseOrder.Length)
+            .ThenBy(s => s.Index)
+            .Take(Stragglers)
+            .Select(s => $"silo {s.Index} ({s.Describe()})")
+            .ToList();
+        return slowest.Count == 0 ? snapshot.Summary() : $"{snapshot.Summary()}; slowest: {string.Join(", ", slowest)}";
+    }
+
     private static void Render(ClusterLaunchSnapshot snapshot, Table table)
     {
         table.Rows.Clear();
+        if (snapshot.Silos.Count > LargeCluster)
+        {
+            // One row per state and one per straggler: a thousand rows would not fit any screen.
+            foreach (var group in snapshot.Silos.GroupBy(s => s.Phase).OrderByDescending(g => g.Count()))
+            {
+                var color = group.Key == "active" ? "green" : group.First().IsLost ? "red" : "yellow";
+                table.AddRow(new IRenderable[] { new Text(group.Count().ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text("silos"), new Markup($"[{color}]{Markup.Escape(group.Key)}[/]") });
+            }
+
+            table.Caption(Markup.Escape($"{LargeClusterSummary(snapshot)} · {DurationText.Format(snapshot.Elapsed)} of {DurationText.Format(snapshot.Timeout)}"));
+            return;
+        }
+
         foreach (var silo in snapshot.Silos.Take(50))
         {
             var color = silo.IsActive ? "green" : silo.IsLost ? "red" : "yellow";

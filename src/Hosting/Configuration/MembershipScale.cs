@@ -14,7 +14,7 @@ namespace Orleans.Batch.Hosting.Configuration;
 /// per second for the whole cluster;</item>
 /// <item>full partition reads at most every <c>N/2</c> s within 10 s-15 min (<see cref="SnapshotReuse"/>): a read of
 /// N rows costs about N/10 read units, so the cluster spends about N/5 units per second on them;</item>
-/// <item>I-am-alive writes every <c>N/100</c> s within 10-60 s: at most 100 write units per second, and the number of
+/// <item>I-am-alive writes every <c>N/50</c> s within 10-60 s: at most 50 write units per second up to 3,000 silos, and the number of
 /// missed heartbeats Orleans tolerates grows by the snapshot reuse so that a reused snapshot never makes a live
 /// silo look silent;</item>
 /// <item>the manager's monitor every <c>N/100</c> s within 1-10 s, its gateway list as often as the table refresh,
@@ -28,7 +28,7 @@ internal sealed record MembershipScale(int Silos)
     public TimeSpan TableRefresh => Seconds(Silos / 50.0, 2, 30);
 
     /// <summary>How often each silo writes its I-am-alive time (Orleans' <c>IAmAliveTablePublishTimeout</c>).</summary>
-    public TimeSpan IAmAlivePublish => Seconds(Silos / 100.0, 10, 60);
+    public TimeSpan IAmAlivePublish => Seconds(Silos / 50.0, 10, 60);
 
     /// <summary>How long a full read of the partition is reused while the version has not moved.</summary>
     public TimeSpan SnapshotReuse => Seconds(Silos / 2.0, 10, 900);

@@ -59,36 +59,41 @@ internal sealed partial class MembershipTransitionGate(
     private async Task EnterAsync(string transition)
     {
         await ReleaseAsync().ConfigureAwait(false);
+        var turn = await WaitForTurnAsync(turns, cluster.Value.ClusterId, transition, time, logger).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _turn = turn;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the cluster's turn to write one transition; null when it could not be had within <see cref="MaxWait"/>
+    /// (or the turn store failed), and the caller goes ahead without it. Dispose the result to give the turn back.
+    /// </summary>
+    internal static async Task<IAsyncDisposable?> WaitForTurnAsync(IMembershipTurnLock turns, string clusterId, string transition, TimeProvider time, ILogger logger)
+    {
         var started = time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(10);
         while (true)
         {
-            IAsyncDisposable? turn;
             try
             {
-                turn = await turns.TryEnterAsync(cluster.Value.ClusterId, CancellationToken.None).ConfigureAwait(false);
+                if (await turns.TryEnterAsync(clusterId, CancellationToken.None).ConfigureAwait(false) is { } turn)
+                {
+                    return turn;
+                }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 // The turn only saves time: if it cannot be had, go ahead without it.
                 LogTurnFailed(logger, transition, exception);
-                return;
-            }
-
-            if (turn is not null)
-            {
-                lock (_gate)
-                {
-                    _turn = turn;
-                }
-
-                return;
+                return null;
             }
 
             if (time.GetElapsedTime(started) >= MaxWait)
             {
                 LogGaveUpWaiting(logger, transition, MaxWait.TotalSeconds);
-                return;
+                return null;
             }
 
             // Short waits while a turn is likely to end soon; longer ones when many silos queue (fewer requests).

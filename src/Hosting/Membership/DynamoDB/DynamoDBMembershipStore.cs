@@ -407,7 +407,7 @@ internal sealed class DynamoDBMembershipStore
             && Volatile.Read(ref _cached) is { } cached
             && cached.ClusterId == clusterId
             && cached.Version?.ETag == before.ETag
-            && _timeProvider.GetElapsedTime(cached.ReadAt) < _options.SnapshotReuse)
+            && _timeProvider.GetElapsedTime(cached.ReadAt) < cached.ReusableFor)
         {
             // Fresh entries each time: Orleans changes the entries it reads before writing them back.
             return new Snapshot(before, [.. cached.RowItems.Select(item => ReadRow(store, item))]);
@@ -438,7 +438,10 @@ internal sealed class DynamoDBMembershipStore
             throw new InconsistentSnapshotException(problem);
         }
 
-        Volatile.Write(ref _cached, new CachedSnapshot(clusterId, before, rowItems, readAt));
+        // Each snapshot is reused for a random 75-100 % of the bound, so silos that joined together do not all read the
+        // whole partition in the same second when their snapshots expire.
+        var reusableFor = _options.SnapshotReuse * (0.75 + (0.25 * Random.Shared.NextDouble()));
+        Volatile.Write(ref _cached, new CachedSnapshot(clusterId, before, rowItems, readAt, reusableFor));
         return new Snapshot(before, rows);
     }
 
@@ -747,7 +750,7 @@ internal sealed class DynamoDBMembershipStore
 
     private sealed record CachedGateways(string ClusterId, string VersionEtag, IReadOnlyList<Uri> Gateways);
 
-    private sealed record CachedSnapshot(string ClusterId, StoredVersion? Version, IReadOnlyList<Dictionary<string, AttributeValue>> RowItems, long ReadAt);
+    private sealed record CachedSnapshot(string ClusterId, StoredVersion? Version, IReadOnlyList<Dictionary<string, AttributeValue>> RowItems, long ReadAt, TimeSpan ReusableFor);
 
     private sealed class InconsistentSnapshotException(string message) : Exception(message);
 }

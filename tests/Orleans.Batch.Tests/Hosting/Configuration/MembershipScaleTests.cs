@@ -12,7 +12,7 @@ public sealed class MembershipScaleTests
     [Theory]
     [InlineData(4, 2, 10, 10, 1)]
     [InlineData(100, 2, 10, 50, 1)]
-    [InlineData(1000, 20, 10, 500, 10)]
+    [InlineData(1000, 20, 20, 500, 10)]
     [InlineData(10000, 30, 60, 900, 10)]
     public void Timings_grow_with_the_cluster_within_their_bounds(int silos, double refresh, double alive, double reuse, double monitor)
     {

@@ -62,11 +62,12 @@ public sealed class DynamoDBSnapshotReuseTests(DynamoDBLocalFixture dynamo) : IA
         // A heartbeat does not move the version: within the reuse another silo still sees the older time ...
         var aliveAt = entry.IAmAliveTime.AddSeconds(20);
         await writer.UpdateIAmAliveAsync(new MembershipEntry { SiloAddress = entry.SiloAddress, IAmAliveTime = aliveAt }, Token);
-        time.Advance(Reuse - TimeSpan.FromSeconds(1));
+        // (each snapshot is reused for a random 75-100 % of the bound, so that silos do not all read at once) ...
+        time.Advance((Reuse * 0.75) - TimeSpan.FromSeconds(1));
         (await ReadCountingAsync(reader)).Data.Members.Single().Item1.IAmAliveTime.ShouldBe(entry.IAmAliveTime);
 
-        // ... and once it has passed, reads the rows again.
-        time.Advance(TimeSpan.FromSeconds(2));
+        // ... and once the bound has passed, reads the rows again.
+        time.Advance((Reuse * 0.25) + TimeSpan.FromSeconds(2));
         var (fresh, freshRequests) = await ReadCountingAsync(reader);
         freshRequests.ShouldBe(["GetItem", "Query"]);
         fresh.Members.Single().Item1.IAmAliveTime.ShouldBe(aliveAt);
