@@ -19,8 +19,9 @@ namespace Orleans.Batch.Benchmarks.Infrastructure;
 /// <remarks>
 /// With <see cref="CapacityLimits"/>, it also asks DynamoDB Local for each request's consumed capacity (adding
 /// <c>ReturnConsumedCapacity: TOTAL</c>; DynamoDB Local does not check signatures), counts read and write units
-/// per second, and enforces one partition's limits as DynamoDB does: once a second's reads (or writes) reached the
-/// limit, further reads (writes) in that second are answered with <c>ProvisionedThroughputExceededException</c>.
+/// per second, and enforces one partition's limits as DynamoDB does (<see cref="CapacityBucket"/>): while the reads
+/// (or writes) answered have used more than the limit per second allows, further reads (writes) are answered with
+/// <c>ProvisionedThroughputExceededException</c>.
 /// </remarks>
 internal sealed class CountingProxy : IAsyncDisposable
 {
@@ -34,6 +35,8 @@ internal sealed class CountingProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, CapacitySecond> _seconds = new();
     private readonly CapacityLimits? _limits;
+    private readonly CapacityBucket? _readBucket;
+    private readonly CapacityBucket? _writeBucket;
     private readonly long _origin = Stopwatch.GetTimestamp();
     private long _answered;
     private long _answerTicks;
@@ -45,6 +48,11 @@ internal sealed class CountingProxy : IAsyncDisposable
     {
         _target = target;
         _limits = limits;
+        if (limits is not null)
+        {
+            _readBucket = new CapacityBucket(limits.ReadUnitsPerSecond);
+            _writeBucket = new CapacityBucket(limits.WriteUnitsPerSecond);
+        }
         _upstream = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -144,7 +152,7 @@ internal sealed class CountingProxy : IAsyncDisposable
         if (_limits is { } limits && (isRead || isWrite))
         {
             second.Count(requests: 1);
-            if ((isRead && second.ReadUnits >= limits.ReadUnitsPerSecond) || (isWrite && second.WriteUnits >= limits.WriteUnitsPerSecond))
+            if ((isRead && !_readBucket!.TryAdmit()) || (isWrite && !_writeBucket!.TryAdmit()))
             {
                 second.Count(throttled: 1);
                 context.Response.StatusCode = 400;
@@ -193,6 +201,7 @@ internal sealed class CountingProxy : IAsyncDisposable
         var answer = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
         var units = ConsumedUnits(answer);
         second.Count(readUnits: isRead ? units : 0, writeUnits: isWrite ? units : 0);
+        (isRead ? _readBucket : _writeBucket)!.Charge(units);
         context.Response.Headers.ContentLength = answer.Length;
         await context.Response.Body.WriteAsync(answer, context.RequestAborted);
     }
