@@ -45,6 +45,9 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
         _silos = silos;
         _minSilos = minSilos;
         _lease = lease;
+
+        // A renewal refused because a silo gave the cluster up: that ends the cluster even before its silos are seen gone.
+        lease?.Lost.Register(() => _ = DegradeAsync(LeaseLostReason(lease)));
         _period = period;
         _observer = observer;
         _time = time;
@@ -118,8 +121,8 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
         }
     }
 
-    /// <summary>Marks the cluster degraded for a reason found elsewhere (the first reason wins).</summary>
-    public async Task DegradeAsync(string reason)
+    /// <summary>Marks the cluster degraded (the first reason wins).</summary>
+    private async Task DegradeAsync(string reason)
     {
         lock (_gate)
         {
@@ -153,7 +156,7 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
         _degraded.Dispose();
     }
 
-    internal static string LeaseLostReason(ManagerLeaseRenewer lease) => $"The cluster is lost: {lease.AbandonedReason}.";
+    private static string LeaseLostReason(ManagerLeaseRenewer lease) => $"The cluster is lost: {lease.AbandonedReason}.";
 
     internal static string Describe(LostSilo lost) =>
         lost.LogLocation is { Length: > 0 } log

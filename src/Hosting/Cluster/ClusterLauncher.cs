@@ -119,11 +119,6 @@ public sealed partial class ClusterLauncher
             LogReady(_logger, active.Count, elapsed.TotalSeconds);
             var monitor = new ClusterHealthMonitor(_backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), teardown.LeaseRenewer, MonitorInterval(), _observer, _time, _logger);
             teardown.Monitor = monitor;
-            if (teardown.LeaseRenewer is { } leaseRenewer)
-            {
-                leaseRenewer.Lost.Register(() => _ = monitor.DegradeAsync(ClusterHealthMonitor.LeaseLostReason(leaseRenewer)));
-            }
-
             monitor.Start();
             return new BatchCluster(_options.ClusterId, teardown.ClientHost, active, _membership, teardown, monitor);
         }

@@ -55,7 +55,8 @@ public static class OrleansBatchSiloExtensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = hosting.ShutdownTimeout);
         services.AddHostedService<ManagerProcessWatchdog>();
         // Membership timings follow the cluster's size (one read or write per silo adds up; see MembershipScale).
-        var scale = MembershipScale.For(SiloSettings.Read(configuration).ExpectedSilos);
+        var contract = SiloSettings.Read(configuration);
+        var scale = MembershipScale.For(contract.ExpectedSilos);
         services.AddOptions<ManagerLeaseOptions>()
             .Bind(configuration.GetSection(ManagerLeaseOptions.SectionName))
             .PostConfigure(o => o.CheckPeriod ??= o.OrphanTimeout is { } timeout ? scale.LeaseCheck(timeout) : null);
@@ -74,7 +75,6 @@ public static class OrleansBatchSiloExtensions
 
         builder.UseOrleans(silo =>
         {
-            var contract = SiloSettings.Read(configuration);
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = contract.ClusterId;

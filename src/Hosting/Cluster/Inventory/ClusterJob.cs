@@ -32,12 +32,15 @@ internal sealed record ClusterJob(
     /// <summary>How many of its silos wait in RUNNABLE: children of an array, or the job itself.</summary>
     public int RunnableCount => ArraySize is null
         ? (Status == JobStatus.Runnable ? 1 : 0)
-        : ChildStatuses?.GetValueOrDefault("RUNNABLE") ?? 0;
+        : Children(JobStatus.Runnable);
 
     /// <summary>How many of its silos are starting or running.</summary>
     public int RunningCount => ArraySize is null
         ? (Status is JobStatus.Starting or JobStatus.Running ? 1 : 0)
-        : (ChildStatuses?.GetValueOrDefault("STARTING") ?? 0) + (ChildStatuses?.GetValueOrDefault("RUNNING") ?? 0);
+        : Children(JobStatus.Starting) + Children(JobStatus.Running);
+
+    // arrayProperties.statusSummary is keyed by Batch's own spelling of each status.
+    private int Children(JobStatus status) => ChildStatuses?.GetValueOrDefault(AwsBatch.Model.AwsEnumConverter<JobStatus>.WireName(status)) ?? 0;
 
     /// <summary>The status as Batch writes it, e.g. <c>RUNNING</c>.</summary>
     public string StatusName => Status.ToString().ToUpperInvariant();

@@ -310,13 +310,7 @@ internal sealed class DynamoDBMembershipStore
         string? versionEtag;
         try
         {
-            var version = await _client.GetItemAsync(new GetItemRequest
-            {
-                TableName = TableName,
-                Key = Key(clusterId, Schema.VersionSortKey),
-                ConsistentRead = true,
-            }, cancellationToken).ConfigureAwait(false);
-            versionEtag = version.Item is { Count: > 0 } item ? ReadVersion(Describe(clusterId), item).ETag : null;
+            versionEtag = (await ReadVersionAsync(clusterId, cancellationToken).ConfigureAwait(false))?.ETag;
         }
         catch (ResourceNotFoundException exception)
         {
@@ -396,13 +390,7 @@ internal sealed class DynamoDBMembershipStore
     private async Task<Snapshot> ReadSnapshotOnceAsync(string clusterId, CancellationToken cancellationToken)
     {
         var store = Describe(clusterId);
-        var versionResponse = await _client.GetItemAsync(new GetItemRequest
-        {
-            TableName = TableName,
-            Key = Key(clusterId, Schema.VersionSortKey),
-            ConsistentRead = true,
-        }, cancellationToken).ConfigureAwait(false);
-        var before = versionResponse.Item is { Count: > 0 } versionItem ? ReadVersion(store, versionItem) : null;
+        var before = await ReadVersionAsync(clusterId, cancellationToken).ConfigureAwait(false);
         if (before is not null
             && Volatile.Read(ref _cached) is { } cached
             && cached.ClusterId == clusterId
@@ -443,6 +431,18 @@ internal sealed class DynamoDBMembershipStore
         var reusableFor = _options.SnapshotReuse * (0.75 + (0.25 * Random.Shared.NextDouble()));
         Volatile.Write(ref _cached, new CachedSnapshot(clusterId, before, rowItems, readAt, reusableFor));
         return new Snapshot(before, rows);
+    }
+
+    /// <summary>The cluster's version item, read strongly consistent (one read unit); null for an empty cluster.</summary>
+    private async Task<StoredVersion?> ReadVersionAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var response = await _client.GetItemAsync(new GetItemRequest
+        {
+            TableName = TableName,
+            Key = Key(clusterId, Schema.VersionSortKey),
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item ? ReadVersion(Describe(clusterId), item) : null;
     }
 
     private static string? FindInconsistency(StoredVersion? before, StoredVersion? during, List<StoredRow> rows)
