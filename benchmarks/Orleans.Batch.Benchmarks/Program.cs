@@ -9,14 +9,15 @@ using Orleans.Batch.Benchmarks.Results;
 using Orleans.Batch.Benchmarks.Scenarios;
 
 // Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N]
-//                          [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container] [--out DIR] [--keep-logs] [--no-diagnostics]
+//                          [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,scale]
+//                          [--scale-real 4,16,32|none] [--scale-simulated 16,32,100,1000|none] [--out DIR] [--keep-logs] [--no-diagnostics]
 //                          [--launcher PATH] [--baseline-silo PATH]
 // Measures ours (the Orleans.Batch hosting API) against plain Orleans in the same run; see benchmarks/README.md.
 
 var arguments = Arguments.Parse(args);
 if (arguments is null)
 {
-    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
+    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,scale] [--scale-real SIZES|none] [--scale-simulated SIZES|none] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
     return 2;
 }
 
@@ -262,6 +263,7 @@ internal sealed record Arguments(BenchmarkSettings Settings, string? OutDirector
         var diagnostics = (bool?)null;
         var keepLogs = false;
         IReadOnlySet<string>? only = null;
+        IReadOnlyList<int>? scaleReal = null, scaleSimulated = null;
         for (var i = 0; i < args.Length; i++)
         {
             string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -281,6 +283,12 @@ internal sealed record Arguments(BenchmarkSettings Settings, string? OutDirector
                     break;
                 case "--only" when Next() is { } o && o.Split(',').All(BenchmarkSettings.ScenarioNames.Contains):
                     only = o.Split(',').ToHashSet(StringComparer.Ordinal);
+                    break;
+                case "--scale-real" when Sizes(Next()) is { } sizes:
+                    scaleReal = sizes;
+                    break;
+                case "--scale-simulated" when Sizes(Next()) is { } sizes:
+                    scaleSimulated = sizes;
                     break;
                 case "--keep-logs":
                     keepLogs = true;
@@ -312,7 +320,21 @@ internal sealed record Arguments(BenchmarkSettings Settings, string? OutDirector
             Diagnostics = diagnostics ?? settings.Diagnostics,
             KeepLogs = keepLogs,
             Only = only,
+            ScaleRealSizes = scaleReal ?? settings.ScaleRealSizes,
+            ScaleSimulatedSizes = scaleSimulated ?? settings.ScaleSimulatedSizes,
         };
         return new Arguments(settings, outDirectory, launcher, baselineSilo);
+    }
+
+    // "4,16,32", or "none" for no size.
+    private static List<int>? Sizes(string? text)
+    {
+        if (text == "none")
+        {
+            return [];
+        }
+
+        var sizes = (text ?? string.Empty).Split(',').Select(part => int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 10_000 ? n : 0).ToList();
+        return sizes.Count > 0 && sizes.All(n => n > 0) ? sizes : null;
     }
 }

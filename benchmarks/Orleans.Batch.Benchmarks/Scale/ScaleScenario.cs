@@ -88,7 +88,7 @@ internal static class ScaleScenario
     {
         var cancellationToken = context.CancellationToken;
         var clusterId = $"scale-{silos}-{Guid.NewGuid():N}"[..24];
-        var options = new DynamoDBMembershipOptions { ServiceUrl = proxy.Address, CreateIfNotExists = true, SnapshotReuse = MembershipScale.For(silos).SnapshotReuse };
+        var options = new DynamoDBMembershipOptions { ServiceUrl = proxy.Address, CreateIfNotExists = true, SnapshotReuse = MembershipScale.For(silos).SnapshotReuse, ChangeLogLength = MembershipScale.For(silos).ChangeLogLength };
         using var client = DynamoDBClientFactory.Create(options);
         await DynamoDBTableProvisioner.EnsureTableAsync(client, options, context.LoggerFactory.CreateLogger("scale"), TimeProvider.System, cancellationToken);
 
@@ -99,19 +99,26 @@ internal static class ScaleScenario
         await manager.StartAsync(cancellationToken);
 
         var scale = MembershipScale.For(silos);
-        var sims = Enumerable.Range(0, silos).Select(i => new SimulatedSilo(i, clusterId, client, options, scale, TimeSpan.FromMinutes(1), context.LoggerFactory)).ToList();
+        var timings = new TransitionTimings();
+        var sims = Enumerable.Range(0, silos).Select(i => new SimulatedSilo(i, clusterId, client, options, scale, TimeSpan.FromMinutes(1), context.LoggerFactory) { Timings = timings }).ToList();
         var start = proxy.CurrentSecond;
         var started = Stopwatch.GetTimestamp();
         using var joinTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         joinTimeout.CancelAfter(joinLimit);
         var joins = sims.Select(s => Task.Run(() => s.StartAsync(started, joinTimeout.Token), CancellationToken.None)).ToList();
-        await Task.WhenAll(joins).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var joined = Task.WhenAll(joins);
+        while (await Task.WhenAny(joined, Task.Delay(TimeSpan.FromSeconds(30), CancellationToken.None)) != joined)
+        {
+            context.Report(string.Create(CultureInfo.InvariantCulture, $"    {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s: {sims.Count(s => s.ActiveAfter is not null)} of {silos} active; {timings}"));
+        }
+
+        await joined.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var active = sims.Count(s => s.ActiveAfter is not null);
         double? join = active == silos ? sims.Max(s => s.ActiveAfter!.Value).TotalSeconds : null;
-        var joined = join is { } last
+        var outcome = join is { } last
             ? string.Create(CultureInfo.InvariantCulture, $", the last after {last:0.0} s")
             : string.Create(CultureInfo.InvariantCulture, $" within the {joinLimit.TotalSeconds:0} s limit");
-        context.Report($"  simulated: {active} of {silos} silos active{joined}");
+        context.Report($"  simulated: {active} of {silos} silos active{outcome}; {timings}");
         if (join is null)
         {
             context.Measurements.Note(string.Create(CultureInfo.InvariantCulture, $"Scale: only {active} of {silos} simulated silos became Active within {joinLimit.TotalSeconds:0} s."));

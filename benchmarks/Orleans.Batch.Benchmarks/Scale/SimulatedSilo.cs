@@ -109,18 +109,25 @@ internal sealed class SimulatedSilo : IAsyncDisposable
     // One transition as MembershipTableManager writes it, in the cluster's turn: read, then compare-and-swap.
     private async Task TransitionAsync(SiloStatus status, string transition, CancellationToken cancellationToken)
     {
-        var turn = await MembershipTransitionGate.WaitForTurnAsync(_turns, _clusterId, transition, TimeProvider.System, _logger);
+        var asked = System.Diagnostics.Stopwatch.GetTimestamp();
+        var turn = await MembershipTransitionGate.WaitForTurnAsync(_turns, _clusterId, transition, token => _table.ReadAllAsync(token), _logger);
+        var held = System.Diagnostics.Stopwatch.GetTimestamp();
+        Timings?.Add(TransitionTimings.Phase.Wait, asked, held);
         try
         {
             for (var attempt = 1; ; attempt++)
             {
+                var readFrom = System.Diagnostics.Stopwatch.GetTimestamp();
                 var table = await _table.ReadAllAsync(cancellationToken);
+                var writeFrom = System.Diagnostics.Stopwatch.GetTimestamp();
+                Timings?.Add(TransitionTimings.Phase.Read, readFrom, writeFrom);
                 var mine = table.Members.FirstOrDefault(m => m.Item1.SiloAddress.Equals(_entry.SiloAddress));
                 _entry.Status = status;
                 _entry.IAmAliveTime = DateTime.UtcNow;
                 var written = mine is null
                     ? await _table.InsertRowAsync(_entry, table.Version.Next(), cancellationToken)
                     : await _table.UpdateRowAsync(_entry, mine.Item2, table.Version.Next(), cancellationToken);
+                Timings?.Add(TransitionTimings.Phase.Write, writeFrom, System.Diagnostics.Stopwatch.GetTimestamp());
                 if (written)
                 {
                     return;
@@ -141,6 +148,11 @@ internal sealed class SimulatedSilo : IAsyncDisposable
             {
                 await turn.DisposeAsync();
             }
+
+            Timings?.Add(TransitionTimings.Phase.Hold, held, System.Diagnostics.Stopwatch.GetTimestamp());
         }
     }
+
+    /// <summary>Where the silos' transitions spend their time, when the scenario asks.</summary>
+    public TransitionTimings? Timings { get; init; }
 }

@@ -16,18 +16,19 @@ public static class ShortLivedClusterDefaults
     /// <summary>
     /// Applies the short-lived cluster timings of a cluster of <paramref name="expectedSilos"/> silos: the table
     /// refresh and I-am-alive periods grow with the size so that membership traffic stays a small share of one
-    /// DynamoDB partition (README, "Scale"); probing, and so failure detection, does not change.
+    /// DynamoDB partition (README, "Scale"); probing tolerates a little more in clusters of more than 16 silos, where
+    /// more probes can meet a busy host, and still finds a dead silo in seconds (see <see cref="MembershipScale"/>).
     /// </summary>
     public static void Apply(ClusterMembershipOptions options, int expectedSilos)
     {
         ArgumentNullException.ThrowIfNull(options);
         var scale = MembershipScale.For(expectedSilos);
 
-        // Probe every second and declare death after two misses: a killed process refuses connections at
-        // once, so this finds it in about 2-3 s.
-        options.ProbeTimeout = TimeSpan.FromSeconds(1);
-        options.MinProbeTimeout = TimeSpan.FromSeconds(1);
-        options.NumMissedProbesLimit = 2;
+        // Small clusters: probe every second and declare death after two misses (a killed process refuses connections
+        // at once, so this finds it in about 2-3 s). Larger ones: every 2 s, three misses.
+        options.ProbeTimeout = scale.ProbeTimeout;
+        options.MinProbeTimeout = scale.ProbeTimeout;
+        options.NumMissedProbesLimit = scale.MissedProbesLimit;
 
         // Re-read the table often so silos and the manager agree quickly (each read is one small item while the table
         // does not change); gossip carries changes between reads.

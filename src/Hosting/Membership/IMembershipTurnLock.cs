@@ -2,13 +2,20 @@ namespace Orleans.Batch.Hosting.Membership;
 
 /// <summary>
 /// A cluster-wide turn for one membership write at a time. It only avoids lost compare-and-swap races (which
-/// Orleans answers with a 2 s back-off); correctness never depends on it, so an expired or stolen turn is harmless.
+/// Orleans answers with a 2 s back-off); correctness never depends on it, so an expired, skipped or stolen turn is
+/// harmless.
 /// </summary>
 internal interface IMembershipTurnLock
 {
     /// <summary>
-    /// Tries once to take the turn for cluster <paramref name="clusterId"/>; returns the turn (dispose it to give it
-    /// back) or null when another silo holds it.
+    /// Waits for the turn of cluster <paramref name="clusterId"/>; returns the turn (dispose it to give it back), or
+    /// null when the wait gave up and the caller should go ahead without it.
     /// </summary>
-    Task<IAsyncDisposable?> TryEnterAsync(string clusterId, CancellationToken cancellationToken);
+    /// <param name="clusterId">The cluster.</param>
+    /// <param name="almostDue">
+    /// Called (at most a few times) while the turn is about to come, so the caller can read what changed while others
+    /// still hold it, and its own read in the turn is short. Failures are ignored.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    Task<IAsyncDisposable?> EnterAsync(string clusterId, Func<CancellationToken, Task>? almostDue, CancellationToken cancellationToken);
 }

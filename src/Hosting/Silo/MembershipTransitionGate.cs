@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Batch.Hosting.Membership;
@@ -15,17 +16,14 @@ namespace Orleans.Batch.Hosting.Silo;
 /// one that lost a race. Silos started or stopped together race all the time, so a 4-silo cluster paid 2-4 s
 /// for it at start and at tear-down (see benchmarks/). Taking turns costs each silo only the few hundred
 /// milliseconds another spends in its transition. The turn (<see cref="IMembershipTurnLock"/>) is a file lock for
-/// local clusters and a conditional item in DynamoDB; a silo never waits longer than <see cref="MaxWait"/> for it.
+/// local clusters and a ticket queue in DynamoDB, which serves a thousand silos joining together in order.
 /// </remarks>
 internal sealed partial class MembershipTransitionGate(
     IMembershipTurnLock turns,
     IOptions<ClusterOptions> cluster,
-    TimeProvider time,
+    IServiceProvider services,
     ILogger<MembershipTransitionGate> logger) : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
-    /// <summary>The longest a silo waits for its turn before going ahead anyway.</summary>
-    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
-
     private readonly Lock _gate = new();
     private IAsyncDisposable? _turn;
 
@@ -59,7 +57,7 @@ internal sealed partial class MembershipTransitionGate(
     private async Task EnterAsync(string transition)
     {
         await ReleaseAsync().ConfigureAwait(false);
-        var turn = await WaitForTurnAsync(turns, cluster.Value.ClusterId, transition, time, logger).ConfigureAwait(false);
+        var turn = await WaitForTurnAsync(turns, cluster.Value.ClusterId, transition, ReadTableAsync, logger).ConfigureAwait(false);
         lock (_gate)
         {
             _turn = turn;
@@ -67,40 +65,33 @@ internal sealed partial class MembershipTransitionGate(
     }
 
     /// <summary>
-    /// Waits for the cluster's turn to write one transition; null when it could not be had within <see cref="MaxWait"/>
-    /// (or the turn store failed), and the caller goes ahead without it. Dispose the result to give the turn back.
+    /// Waits for the cluster's turn to write one transition; null when the turn could not be had (the wait gave up or
+    /// the turn store failed), and the caller goes ahead without it. Dispose the result to give the turn back.
     /// </summary>
-    internal static async Task<IAsyncDisposable?> WaitForTurnAsync(IMembershipTurnLock turns, string clusterId, string transition, TimeProvider time, ILogger logger)
+    internal static async Task<IAsyncDisposable?> WaitForTurnAsync(
+        IMembershipTurnLock turns, string clusterId, string transition, Func<CancellationToken, Task>? almostDue, ILogger logger)
     {
-        var started = time.GetTimestamp();
-        var delay = TimeSpan.FromMilliseconds(10);
-        while (true)
+        try
         {
-            try
+            if (await turns.EnterAsync(clusterId, almostDue, CancellationToken.None).ConfigureAwait(false) is { } turn)
             {
-                if (await turns.TryEnterAsync(clusterId, CancellationToken.None).ConfigureAwait(false) is { } turn)
-                {
-                    return turn;
-                }
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                // The turn only saves time: if it cannot be had, go ahead without it.
-                LogTurnFailed(logger, transition, exception);
-                return null;
+                return turn;
             }
 
-            if (time.GetElapsedTime(started) >= MaxWait)
-            {
-                LogGaveUpWaiting(logger, transition, MaxWait.TotalSeconds);
-                return null;
-            }
-
-            // Short waits while a turn is likely to end soon; longer ones when many silos queue (fewer requests).
-            await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)delay.TotalMilliseconds + 1)), time).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 500));
+            LogGaveUpWaiting(logger, transition);
+            return null;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The turn only saves time: if it cannot be had, go ahead without it.
+            LogTurnFailed(logger, transition, exception);
+            return null;
         }
     }
+
+    // The table Orleans itself reads in the turn: reading it just before warms the same snapshot.
+    private Task ReadTableAsync(CancellationToken cancellationToken)
+        => services.GetService<IMembershipTable>() is { } table ? table.ReadAllAsync(cancellationToken) : Task.CompletedTask;
 
     private async Task ReleaseAsync()
     {
@@ -120,6 +111,6 @@ internal sealed partial class MembershipTransitionGate(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not take the membership turn to {Transition}; going ahead without it")]
     private static partial void LogTurnFailed(ILogger logger, string transition, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Waited {Seconds:0} s for this silo's turn to {Transition} the cluster; going ahead")]
-    private static partial void LogGaveUpWaiting(ILogger logger, string transition, double seconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster's turns did not come round for this silo to {Transition}; going ahead without its turn")]
+    private static partial void LogGaveUpWaiting(ILogger logger, string transition);
 }

@@ -113,11 +113,15 @@ public static class OrleansBatchSiloExtensions
             case MembershipKind.Local:
                 silo.UseLocalFileMembership(o => o.Bind(configuration.GetSection(LocalMembershipOptions.SectionName)));
                 silo.Services.AddSingleton<IManagerLeaseStore>(sp => new FileManagerLeaseStore(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value));
-                silo.Services.AddSingleton<IMembershipTurnLock>(sp => new FileMembershipTurnLock(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value));
+                silo.Services.AddSingleton<IMembershipTurnLock>(sp => new FileMembershipTurnLock(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
                 break;
             case MembershipKind.DynamoDB:
                 silo.UseDynamoDBMembership(o => o
-                    .Configure(options => options.SnapshotReuse = scale.SnapshotReuse)
+                    .Configure(options =>
+                    {
+                        options.SnapshotReuse = scale.SnapshotReuse;
+                        options.ChangeLogLength = scale.ChangeLogLength;
+                    })
                     .Bind(configuration.GetSection(DynamoDBMembershipOptions.SectionName)));
                 silo.Services.AddSingleton<IManagerLeaseStore>(sp =>
                 {

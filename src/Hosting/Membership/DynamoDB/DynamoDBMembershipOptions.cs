@@ -72,4 +72,13 @@ public sealed class DynamoDBMembershipOptions
     /// <see cref="Configuration.ShortLivedClusterDefaults"/>).
     /// </summary>
     public TimeSpan SnapshotReuse { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets how many of the latest membership changes the partition keeps as a change log (one small item per
+    /// table version, written in the same transaction as the change). A silo whose last read is at most this many
+    /// versions old reads only the changes since (cheap, eventually consistent reads that it checks for
+    /// completeness) instead of the whole partition, which is what makes a thousand silos joining together
+    /// affordable. Zero writes no log. Default: 256; silos set it from the cluster size (twice the silo count).
+    /// </summary>
+    public int ChangeLogLength { get; set; } = 256;
 }

@@ -11,6 +11,9 @@ internal sealed partial class DynamoDBMembershipOptionsValidator : IValidateOpti
 {
     private const string Section = DynamoDBMembershipOptions.SectionName;
 
+    /// <summary>The longest change log a partition keeps (two changes per silo of the largest Batch array).</summary>
+    public const int MaximumChangeLogLength = 20_000;
+
     /// <summary>The smallest accepted <see cref="DynamoDBMembershipOptions.TimeToLive"/>.</summary>
     public static readonly TimeSpan MinimumTimeToLive = TimeSpan.FromHours(1);
 
@@ -77,6 +80,11 @@ internal sealed partial class DynamoDBMembershipOptionsValidator : IValidateOpti
         if (options.SnapshotReuse < TimeSpan.Zero || options.SnapshotReuse > TimeSpan.FromHours(1))
         {
             yield return $"{Section}:{nameof(options.SnapshotReuse)} must be between 00:00:00 and 01:00:00; got {options.SnapshotReuse}.";
+        }
+
+        if (options.ChangeLogLength is < 0 or > MaximumChangeLogLength)
+        {
+            yield return $"{Section}:{nameof(options.ChangeLogLength)} must be between 0 and {MaximumChangeLogLength}; got {options.ChangeLogLength}.";
         }
 
         if (options.TimeToLive is { } ttl && (ttl < MinimumTimeToLive || ttl > MaximumTimeToLive))

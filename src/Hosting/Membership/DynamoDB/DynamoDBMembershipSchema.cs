@@ -8,8 +8,11 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// <para>One table holds any number of clusters. Partition key <see cref="PartitionKey"/> is the Orleans cluster id;
 /// sort key <see cref="SortKey"/> is the silo identity (<c>SiloAddress.ToParsableString()</c>, e.g.
 /// <c>10.0.1.7:11111@1234567</c>) for silo rows. Sort keys starting with <see cref="ReservedPrefix"/> belong to
-/// non-silo items of the cluster: <see cref="VersionSortKey"/> (the table version) and <see cref="LeaseSortKey"/>
-/// (the manager's lease). Silo identities never start with <c>$</c>.</para>
+/// non-silo items of the cluster: <see cref="VersionSortKey"/> (the table version), <see cref="LeaseSortKey"/>
+/// (the manager's lease), <c>$turn</c> (the queue of membership writes) and the change log
+/// (<see cref="ChangeLogPrefix"/>). Silo identities never start with <c>$</c>. Silo rows and the version item sort at
+/// or after <see cref="VersionSortKey"/> and every other reserved item before it, so a read of the membership is one
+/// range of sort keys.</para>
 /// <para>Every item carries <see cref="ExpiresAt"/> (epoch seconds) when a time to live is configured, so the
 /// partitions of clusters whose manager vanished expire once TTL is enabled on that attribute.</para>
 /// </remarks>
@@ -29,6 +32,23 @@ internal static class DynamoDBMembershipSchema
 
     /// <summary>Sort key reserved for the manager's lease item.</summary>
     public const string LeaseSortKey = "$lease";
+
+    /// <summary>
+    /// Sort keys of the change log: <c>$change#</c> and the table version in ten digits. Each item holds what that
+    /// version changed (<see cref="Changed"/>, <see cref="Removed"/>) and the version item's ETags before
+    /// (<see cref="PreviousETag"/>) and after (<see cref="ETag"/>) it, so a reader can prove the log continues its
+    /// snapshot.
+    /// </summary>
+    public const string ChangeLogPrefix = "$change#";
+
+    /// <summary>Change log item: the rows the version wrote (list of complete row items).</summary>
+    public const string Changed = "Changed";
+
+    /// <summary>Change log item: the silo identities whose rows the version removed (list of strings).</summary>
+    public const string Removed = "Removed";
+
+    /// <summary>Change log item: the ETag of the version item before this version.</summary>
+    public const string PreviousETag = "PreviousETag";
 
     /// <summary>Time-to-live attribute (number, epoch seconds) on every item; enable DynamoDB TTL on it.</summary>
     public const string ExpiresAt = "ExpiresAt";
@@ -95,4 +115,10 @@ internal static class DynamoDBMembershipSchema
         ArgumentNullException.ThrowIfNull(sortKey);
         return sortKey.StartsWith(ReservedPrefix, StringComparison.Ordinal);
     }
+
+    /// <summary>The sort key of the change log item of table version <paramref name="version"/>.</summary>
+    /// <param name="version">A table version (at least 1).</param>
+    /// <returns>The sort key, ordered like the versions.</returns>
+    public static string ChangeSortKey(long version)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ChangeLogPrefix}{version:D10}");
 }

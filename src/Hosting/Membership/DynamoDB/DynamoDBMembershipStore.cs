@@ -161,8 +161,9 @@ internal sealed class DynamoDBMembershipStore
             return false;
         }
 
-        return await TryCommitAsync([new TransactWriteItem { Put = rowPut }, versionWrite.Value.Item], operation, identity, tableVersion.Version, clusterId, cancellationToken)
-            .ConfigureAwait(false);
+        List<TransactWriteItem> items = [new TransactWriteItem { Put = rowPut }, versionWrite.Value.Item];
+        AddChangeLog(items, clusterId, tableVersion, versionWrite.Value.ETag, changed: [rowPut.Item], removed: [], expiresAt);
+        return await TryCommitAsync(items, operation, identity, tableVersion.Version, clusterId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes only the I-am-alive time (and the expiry) of an existing row: no ETag, no table version.</summary>
@@ -198,22 +199,22 @@ internal sealed class DynamoDBMembershipStore
         }
 
         // This silo reads its own heartbeat back at once; others see it within the snapshot reuse.
-        RecordOwnHeartbeat(clusterId, identity, request.ExpressionAttributeValues[":alive"]);
+        RecordOwnHeartbeat(clusterId, identity, entry.IAmAliveTime);
 
         await RefreshVersionExpiryIfDueAsync(clusterId, cancellationToken).ConfigureAwait(false);
     }
 
-    private void RecordOwnHeartbeat(string clusterId, string identity, AttributeValue alive)
+    private void RecordOwnHeartbeat(string clusterId, string identity, DateTime alive)
     {
         if (Volatile.Read(ref _cached) is not { } cached || cached.ClusterId != clusterId)
         {
             return;
         }
 
-        var items = cached.RowItems
-            .Select(item => GetSortKey(item) == identity ? new Dictionary<string, AttributeValue>(item) { [Schema.IAmAliveTime] = alive } : item)
+        var rows = cached.Rows
+            .Select(row => row.Identity == identity ? row with { Entry = CopyEntry(row.Entry, iAmAliveTime: alive) } : row)
             .ToList();
-        Interlocked.CompareExchange(ref _cached, cached with { RowItems = items }, cached);
+        Interlocked.CompareExchange(ref _cached, cached with { Rows = rows }, cached);
     }
 
     public async Task CleanupAsync(string clusterId, DateTimeOffset beforeDate, CancellationToken cancellationToken)
@@ -229,7 +230,7 @@ internal sealed class DynamoDBMembershipStore
 
             var version = snapshot.Version;
             var removed = 0;
-            foreach (var chunk in defunct.Chunk(MaxItemsPerTransaction - 1))
+            foreach (var chunk in defunct.Chunk(MaxItemsPerTransaction - 3))
             {
                 var next = new TableVersion(version.Version + 1, version.ETag);
                 var lastChange = chunk.ToDictionary(row => row.Identity, _ => string.Empty, StringComparer.Ordinal);
@@ -246,7 +247,9 @@ internal sealed class DynamoDBMembershipStore
                         ExpressionAttributeValues = new() { [":etag"] = new AttributeValue { S = row.ETag } },
                     },
                 });
-                if (!await TryCommitAsync([.. deletes, versionWrite.Item], "cleanup", chunk[0].Identity, next.Version, clusterId, cancellationToken).ConfigureAwait(false))
+                List<TransactWriteItem> items = [.. deletes, versionWrite.Item];
+                AddChangeLog(items, clusterId, next, versionWrite.ETag, changed: [], removed: [.. chunk.Select(row => row.Identity)], ExpiresAtFromNow());
+                if (!await TryCommitAsync(items, "cleanup", chunk[0].Identity, next.Version, clusterId, cancellationToken).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -333,7 +336,7 @@ internal sealed class DynamoDBMembershipStore
 
     private async Task<IList<Uri>> QueryGatewaysAsync(string clusterId, CancellationToken cancellationToken)
     {
-        var request = PartitionQuery(clusterId);
+        var request = MembershipQuery(clusterId);
         request.ProjectionExpression = "#sk, #status, #port";
         request.FilterExpression = "#status = :active AND #port > :zero";
         request.ExpressionAttributeNames["#sk"] = Schema.SortKey;
@@ -397,15 +400,22 @@ internal sealed class DynamoDBMembershipStore
             && cached.Version?.ETag == before.ETag
             && _timeProvider.GetElapsedTime(cached.ReadAt) < cached.ReusableFor)
         {
-            // Fresh entries each time: Orleans changes the entries it reads before writing them back.
-            return new Snapshot(before, [.. cached.RowItems.Select(item => ReadRow(store, item))]);
+            return new Snapshot(before, Copies(cached.Rows));
+        }
+
+        if (before is not null
+            && Volatile.Read(ref _cached) is { Version: not null } previous
+            && previous.ClusterId == clusterId
+            && _timeProvider.GetElapsedTime(previous.ReadAt) < previous.ReusableFor
+            && await ReadChangesSinceAsync(clusterId, previous, before, cancellationToken).ConfigureAwait(false) is { } current)
+        {
+            return new Snapshot(before, Copies(current.Rows));
         }
 
         var readAt = _timeProvider.GetTimestamp();
-        var items = await QueryAsync(PartitionQuery(clusterId), cancellationToken).ConfigureAwait(false);
+        var items = await QueryAsync(MembershipQuery(clusterId), cancellationToken).ConfigureAwait(false);
         StoredVersion? during = null;
         var rows = new List<StoredRow>(items.Count);
-        var rowItems = new List<Dictionary<string, AttributeValue>>(items.Count);
         foreach (var item in items)
         {
             var sortKey = GetSortKey(item);
@@ -416,7 +426,6 @@ internal sealed class DynamoDBMembershipStore
             else if (sortKey is not null && !Schema.IsReservedSortKey(sortKey))
             {
                 rows.Add(ReadRow(store, item));
-                rowItems.Add(item);
             }
         }
 
@@ -429,8 +438,140 @@ internal sealed class DynamoDBMembershipStore
         // Each snapshot is reused for a random 75-100 % of the bound, so silos that joined together do not all read the
         // whole partition in the same second when their snapshots expire.
         var reusableFor = _options.SnapshotReuse * (0.75 + (0.25 * Random.Shared.NextDouble()));
-        Volatile.Write(ref _cached, new CachedSnapshot(clusterId, before, rowItems, readAt, reusableFor));
-        return new Snapshot(before, rows);
+        Volatile.Write(ref _cached, new CachedSnapshot(clusterId, before, rows, readAt, reusableFor));
+        return new Snapshot(before, Copies(rows));
+    }
+
+    /// <summary>
+    /// Brings <paramref name="cached"/> up to <paramref name="current"/> from the change log, or returns null when the
+    /// log does not reach back that far (the caller reads the whole partition). The log's items never change once
+    /// written, so an eventually consistent read is used when it proves complete: every version in the range, each
+    /// continuing the ETag chain from the cached version to the current one. Otherwise the range is read again
+    /// strongly consistent.
+    /// </summary>
+    private async Task<CachedSnapshot?> ReadChangesSinceAsync(string clusterId, CachedSnapshot cached, StoredVersion current, CancellationToken cancellationToken)
+    {
+        var from = cached.Version!.Version + 1L;
+        var count = current.Version - cached.Version.Version;
+        if (count <= 0 || count > _options.ChangeLogLength)
+        {
+            return null;
+        }
+
+        foreach (var consistent in (bool[])[false, true])
+        {
+            var request = new QueryRequest
+            {
+                TableName = TableName,
+                KeyConditionExpression = "#pk = :pk AND #sk BETWEEN :from AND :to",
+                ExpressionAttributeNames = new() { ["#pk"] = Schema.PartitionKey, ["#sk"] = Schema.SortKey },
+                ExpressionAttributeValues = new()
+                {
+                    [":pk"] = new AttributeValue { S = clusterId },
+                    [":from"] = new AttributeValue { S = Schema.ChangeSortKey(from) },
+                    [":to"] = new AttributeValue { S = Schema.ChangeSortKey(current.Version) },
+                },
+                ConsistentRead = consistent,
+            };
+            var log = await QueryAsync(request, cancellationToken).ConfigureAwait(false);
+            if (ApplyChanges(Describe(clusterId), cached, current, from, log) is { } rows)
+            {
+                var updated = cached with { Version = current, Rows = rows };
+                Volatile.Write(ref _cached, updated);
+                return updated;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The rows at <paramref name="current"/>, or null when <paramref name="log"/> does not prove a complete chain.</summary>
+    private static List<StoredRow>? ApplyChanges(
+        string store, CachedSnapshot cached, StoredVersion current, long from, List<Dictionary<string, AttributeValue>> log)
+    {
+        if (log.Count != current.Version - cached.Version!.Version)
+        {
+            return null;
+        }
+
+        var rows = cached.Rows.ToDictionary(row => row.Identity, StringComparer.Ordinal);
+        var etag = cached.Version.ETag;
+        for (var i = 0; i < log.Count; i++)
+        {
+            var change = log[i];
+            if (GetSortKey(change) != Schema.ChangeSortKey(from + i)
+                || !change.TryGetValue(Schema.PreviousETag, out var previous) || previous.S != etag
+                || !change.TryGetValue(Schema.ETag, out var next) || next.S is null)
+            {
+                return null;
+            }
+
+            etag = next.S;
+            foreach (var row in change.GetValueOrDefault(Schema.Changed)?.L ?? [])
+            {
+                if (row.M is null || GetSortKey(row.M) is not { } identity)
+                {
+                    return null;
+                }
+
+                rows[identity] = ReadRow(store, row.M);
+            }
+
+            foreach (var removed in change.GetValueOrDefault(Schema.Removed)?.L ?? [])
+            {
+                if (removed.S is null)
+                {
+                    return null;
+                }
+
+                rows.Remove(removed.S);
+            }
+        }
+
+        return etag == current.ETag ? [.. rows.OrderBy(row => row.Key, StringComparer.Ordinal).Select(row => row.Value)] : null;
+    }
+
+    /// <summary>
+    /// Adds the change log item of <paramref name="next"/> to a commit, and the removal of the item that falls out of
+    /// the log (<see cref="DynamoDBMembershipOptions.ChangeLogLength"/> versions back).
+    /// </summary>
+    private void AddChangeLog(
+        List<TransactWriteItem> items, string clusterId, TableVersion next, string newEtag,
+        IReadOnlyList<Dictionary<string, AttributeValue>> changed, IReadOnlyList<string> removed, long? expiresAt)
+    {
+        var length = _options.ChangeLogLength;
+        if (length == 0)
+        {
+            return;
+        }
+
+        var change = new Dictionary<string, AttributeValue>
+        {
+            [Schema.PartitionKey] = new() { S = clusterId },
+            [Schema.SortKey] = new() { S = Schema.ChangeSortKey(next.Version) },
+            [Schema.ETag] = new() { S = newEtag },
+            [Schema.PreviousETag] = new() { S = next.VersionEtag },
+        };
+        if (changed.Count > 0)
+        {
+            change[Schema.Changed] = new AttributeValue { L = [.. changed.Select(row => new AttributeValue { M = row })] };
+        }
+
+        if (removed.Count > 0)
+        {
+            change[Schema.Removed] = new AttributeValue { L = [.. removed.Select(identity => new AttributeValue { S = identity })] };
+        }
+
+        if (expiresAt is not null)
+        {
+            change[Schema.ExpiresAt] = Number(expiresAt.Value);
+        }
+
+        items.Add(new TransactWriteItem { Put = new Put { TableName = TableName, Item = change } });
+        if (next.Version - (long)length >= 1)
+        {
+            items.Add(new TransactWriteItem { Delete = new Delete { TableName = TableName, Key = Key(clusterId, Schema.ChangeSortKey(next.Version - (long)length)) } });
+        }
     }
 
     /// <summary>The cluster's version item, read strongly consistent (one read unit); null for an empty cluster.</summary>
@@ -696,6 +837,16 @@ internal sealed class DynamoDBMembershipStore
         ConsistentRead = true,
     };
 
+    /// <summary>The version item and the silo rows: the sort keys from <c>$version</c> on (the log and other reserved items sort before).</summary>
+    private QueryRequest MembershipQuery(string clusterId)
+    {
+        var request = PartitionQuery(clusterId);
+        request.KeyConditionExpression = "#pk = :pk AND #sk >= :first";
+        request.ExpressionAttributeNames["#sk"] = Schema.SortKey;
+        request.ExpressionAttributeValues[":first"] = new AttributeValue { S = Schema.VersionSortKey };
+        return request;
+    }
+
     private async Task<List<Dictionary<string, AttributeValue>>> QueryAsync(QueryRequest request, CancellationToken cancellationToken)
     {
         var items = new List<Dictionary<string, AttributeValue>>();
@@ -750,7 +901,11 @@ internal sealed class DynamoDBMembershipStore
 
     private sealed record CachedGateways(string ClusterId, string VersionEtag, IReadOnlyList<Uri> Gateways);
 
-    private sealed record CachedSnapshot(string ClusterId, StoredVersion? Version, IReadOnlyList<Dictionary<string, AttributeValue>> RowItems, long ReadAt, TimeSpan ReusableFor);
+    /// <summary>A verified snapshot, kept parsed: the rows are never handed out, only copies of them.</summary>
+    private sealed record CachedSnapshot(string ClusterId, StoredVersion? Version, IReadOnlyList<StoredRow> Rows, long ReadAt, TimeSpan ReusableFor);
+
+    // Fresh entries each time: Orleans changes the entries it reads before writing them back.
+    private static List<StoredRow> Copies(IEnumerable<StoredRow> rows) => [.. rows.Select(row => row with { Entry = CopyEntry(row.Entry) })];
 
     private sealed class InconsistentSnapshotException(string message) : Exception(message);
 }

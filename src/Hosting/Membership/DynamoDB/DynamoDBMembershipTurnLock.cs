@@ -5,83 +5,275 @@ using Amazon.DynamoDBv2.Model;
 namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 
 /// <summary>
-/// The turn of a DynamoDB cluster: the <c>$turn</c> item of its partition, taken with a conditional put and given
-/// back with a conditional delete. A turn expires after <see cref="TurnLifetime"/>, so a silo that died holding it
-/// delays the others by at most that.
+/// The turn of a DynamoDB cluster: a ticket queue in the <c>$turn</c> item of its partition. A silo takes the next
+/// ticket with one atomic counter update, waits until the queue serves it, and passes the turn on by serving the
+/// next ticket.
 /// </summary>
-internal sealed class DynamoDBMembershipTurnLock(IAmazonDynamoDB client, DynamoDBMembershipOptions options, TimeProvider timeProvider) : IMembershipTurnLock
+/// <remarks>
+/// <para>A lock that waiters poll with conditional writes costs a write unit per attempt and leaves the turn idle
+/// between a release and the next attempt: with hundreds of silos joining together, most of the partition's write
+/// capacity went to failed attempts and most of the time to gaps. A queue hands the turn on in one read, serves silos
+/// in the order they asked, and lets each waiter poll less often the further back it stands (cheap, eventually
+/// consistent reads of one small item). Two places before its turn a waiter catches up with the table (the caller's
+/// <c>almostDue</c>), so that in its turn it reads only the one or two changes since; and the next in line watches
+/// the table version with the queue, and goes ahead as soon as the holder's write moved it.</para>
+/// <para>A holder that dies or hangs is skipped once the turn has not moved for <see cref="DefaultStuckAfter"/> (for the
+/// next waiter; later waiters wait proportionally longer, so one waiter usually skips); a skipped holder's late
+/// release changes nothing. Correctness never depends on the turn: every membership write is still a
+/// compare-and-swap on the table version.</para>
+/// </remarks>
+internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
 {
-    /// <summary>The sort key of the turn item (reserved: ignored by reads, deleted with the cluster).</summary>
+    /// <summary>The sort key of the queue item (reserved: ignored by reads, deleted with the cluster).</summary>
     public const string TurnSortKey = "$turn";
 
-    /// <summary>How long a turn lasts if its holder never gives it back.</summary>
-    public static readonly TimeSpan TurnLifetime = TimeSpan.FromSeconds(10);
+    /// <summary>How long the turn may stay with one ticket before the next waiter serves the following ticket.</summary>
+    public static readonly TimeSpan DefaultStuckAfter = TimeSpan.FromSeconds(3);
 
-    private const string Holder = "Holder";
-    private const string TurnExpiresAt = "TurnExpiresAt";
+    /// <summary>A waiter goes ahead without its turn when the queue has not moved for this long (the queue is broken).</summary>
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(30);
 
-    /// <inheritdoc />
-    public async Task<IAsyncDisposable?> TryEnterAsync(string clusterId, CancellationToken cancellationToken)
+    private const int AlmostDue = 2;
+    private const string Issued = "Issued";
+    private const string Serving = "Serving";
+    private const string ServingSince = "ServingSince";
+    private static readonly TimeSpan ShortestPoll = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstTurnEstimate = TimeSpan.FromMilliseconds(50);
+
+    private readonly IAmazonDynamoDB _client;
+    private readonly DynamoDBMembershipOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _stuckAfter;
+
+    public DynamoDBMembershipTurnLock(IAmazonDynamoDB client, DynamoDBMembershipOptions options, TimeProvider timeProvider, TimeSpan? stuckAfter = null)
     {
-        var holder = Guid.NewGuid().ToString("N");
-        var now = timeProvider.GetUtcNow();
-        try
-        {
-            await client.PutItemAsync(new PutItemRequest
-            {
-                TableName = options.TableName,
-                Item = new Dictionary<string, AttributeValue>
-                {
-                    [DynamoDBMembershipSchema.PartitionKey] = new() { S = clusterId },
-                    [DynamoDBMembershipSchema.SortKey] = new() { S = TurnSortKey },
-                    [Holder] = new() { S = holder },
-                    [TurnExpiresAt] = Number(now.Add(TurnLifetime).ToUnixTimeMilliseconds()),
-                    [DynamoDBMembershipSchema.ExpiresAt] = Number(now.AddHours(1).ToUnixTimeSeconds()),
-                },
-                ConditionExpression = "attribute_not_exists(#holder) OR #expires < :now",
-                ExpressionAttributeNames = new() { ["#holder"] = Holder, ["#expires"] = TurnExpiresAt },
-                ExpressionAttributeValues = new() { [":now"] = Number(now.ToUnixTimeMilliseconds()) },
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return null;
-        }
-
-        return new Turn(this, clusterId, holder);
+        _client = client;
+        _options = options;
+        _timeProvider = timeProvider;
+        _stuckAfter = stuckAfter ?? DefaultStuckAfter;
     }
 
-    private async Task ReleaseAsync(string clusterId, string holder)
+    /// <inheritdoc />
+    public async Task<IAsyncDisposable?> EnterAsync(string clusterId, Func<CancellationToken, Task>? almostDue, CancellationToken cancellationToken)
+    {
+        var (ticket, queue) = await TakeTicketAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        var turnTime = FirstTurnEstimate;
+        var lastMove = _timeProvider.GetTimestamp();
+        var prepared = long.MaxValue;
+        string? versionWhenNext = null;
+        while (true)
+        {
+            if (queue.Serving == ticket)
+            {
+                return new Turn(this, clusterId, ticket);
+            }
+
+            if (queue.Serving == ticket - 1 && queue.TableVersionEtag is { } version)
+            {
+                // Next in line: the holder's write moves the table version, and then its turn is as good as over. Going
+                // ahead at once saves the hand-over (its release and this silo's next look) on the path of every join.
+                versionWhenNext ??= version;
+                if (version != versionWhenNext)
+                {
+                    return new Turn(this, clusterId, ticket);
+                }
+            }
+
+            if (queue.Serving > ticket)
+            {
+                // Skipped while not looking (this silo was slower than the stuck limit): queue again.
+                (ticket, queue) = await TakeTicketAsync(clusterId, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (_timeProvider.GetElapsedTime(lastMove) >= GiveUpAfter)
+            {
+                return null;
+            }
+
+            var ahead = ticket - queue.Serving;
+            if (ahead <= AlmostDue && ahead < prepared && almostDue is not null)
+            {
+                // Catch up with the table while the silos ahead hold the turn, so the read in this silo's turn is short.
+                prepared = ahead;
+                await PrepareAsync(almostDue, cancellationToken).ConfigureAwait(false);
+            }
+
+            var stuck = _timeProvider.GetUtcNow() - queue.ServingSince >= _stuckAfter * ahead;
+            if (!stuck || !await TryServeAsync(clusterId, queue.Serving, queue.Serving + 1, cancellationToken, queue.ServingSince).ConfigureAwait(false))
+            {
+                // Next in line: look often, the turn comes any moment. Otherwise about halfway to this silo's expected
+                // turn, so the estimate is corrected before it is due.
+                var wait = ahead <= 1
+                    ? ShortestPoll.TotalMilliseconds
+                    : Math.Clamp(ahead * turnTime.TotalMilliseconds / 2, ShortestPoll.TotalMilliseconds, LongestPoll.TotalMilliseconds);
+                await Task.Delay(TimeSpan.FromMilliseconds(wait * (1 + (0.2 * Random.Shared.NextDouble()))), _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+
+            var polledAt = _timeProvider.GetTimestamp();
+            var previous = queue;
+            queue = (ahead <= 1
+                ? await ReadWithVersionAsync(clusterId, cancellationToken).ConfigureAwait(false)
+                : await ReadAsync(clusterId, consistent: ahead <= 2, cancellationToken).ConfigureAwait(false)) ?? queue;
+            if (queue.Serving > previous.Serving)
+            {
+                var perTurn = _timeProvider.GetElapsedTime(lastMove, polledAt) / (queue.Serving - previous.Serving);
+                turnTime = (turnTime + perTurn) / 2;
+                lastMove = polledAt;
+            }
+        }
+    }
+
+    private static async Task PrepareAsync(Func<CancellationToken, Task> almostDue, CancellationToken cancellationToken)
     {
         try
         {
-            await client.DeleteItemAsync(new DeleteItemRequest
+            await almostDue(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Only a head start: the read in the turn does the same.
+        }
+    }
+
+    private async Task<(long Ticket, QueueState Queue)> TakeTicketAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var response = await _client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = _options.TableName,
+            Key = Key(clusterId),
+            UpdateExpression = "SET #serving = if_not_exists(#serving, :one), #since = if_not_exists(#since, :now), #exp = :exp ADD #issued :one",
+            ExpressionAttributeNames = new()
             {
-                TableName = options.TableName,
-                Key = new Dictionary<string, AttributeValue>
+                ["#issued"] = Issued,
+                ["#serving"] = Serving,
+                ["#since"] = ServingSince,
+                ["#exp"] = DynamoDBMembershipSchema.ExpiresAt,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":one"] = Number(1),
+                [":now"] = Number(now.ToUnixTimeMilliseconds()),
+                [":exp"] = Number(now.AddHours(1).ToUnixTimeSeconds()),
+            },
+            ReturnValues = ReturnValue.ALL_NEW,
+        }, cancellationToken).ConfigureAwait(false);
+        var state = Read(response.Attributes) ?? throw new InvalidOperationException($"The membership turn of cluster '{clusterId}' came back empty.");
+        return (long.Parse(response.Attributes[Issued].N, CultureInfo.InvariantCulture), state);
+    }
+
+    /// <summary>The queue and the table version's ETag in one strongly consistent read.</summary>
+    private async Task<QueueState?> ReadWithVersionAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var response = await _client.BatchGetItemAsync(new BatchGetItemRequest
+        {
+            RequestItems = new()
+            {
+                [_options.TableName] = new KeysAndAttributes
                 {
-                    [DynamoDBMembershipSchema.PartitionKey] = new() { S = clusterId },
-                    [DynamoDBMembershipSchema.SortKey] = new() { S = TurnSortKey },
+                    Keys = [Key(clusterId), Key(clusterId, DynamoDBMembershipSchema.VersionSortKey)],
+                    ConsistentRead = true,
+                    ProjectionExpression = "#sk, #serving, #since, #etag",
+                    ExpressionAttributeNames = new()
+                    {
+                        ["#sk"] = DynamoDBMembershipSchema.SortKey,
+                        ["#serving"] = Serving,
+                        ["#since"] = ServingSince,
+                        ["#etag"] = DynamoDBMembershipSchema.ETag,
+                    },
                 },
-                ConditionExpression = "#holder = :me",
-                ExpressionAttributeNames = new() { ["#holder"] = Holder },
-                ExpressionAttributeValues = new() { [":me"] = new AttributeValue { S = holder } },
-            }, CancellationToken.None).ConfigureAwait(false);
+            },
+        }, cancellationToken).ConfigureAwait(false);
+        var items = response.Responses?.GetValueOrDefault(_options.TableName) ?? [];
+        var queue = Read(items.FirstOrDefault(item => item.TryGetValue(DynamoDBMembershipSchema.SortKey, out var key) && key.S == TurnSortKey));
+        var version = items.FirstOrDefault(item => item.TryGetValue(DynamoDBMembershipSchema.SortKey, out var key) && key.S == DynamoDBMembershipSchema.VersionSortKey);
+        return queue is { } state && version is not null && version.TryGetValue(DynamoDBMembershipSchema.ETag, out var etag)
+            ? state with { TableVersionEtag = etag.S }
+            : queue;
+    }
+
+    private async Task<QueueState?> ReadAsync(string clusterId, bool consistent, CancellationToken cancellationToken)
+    {
+        var response = await _client.GetItemAsync(new GetItemRequest
+        {
+            TableName = _options.TableName,
+            Key = Key(clusterId),
+            ConsistentRead = consistent,
+            ProjectionExpression = "#serving, #since",
+            ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#since"] = ServingSince },
+        }, cancellationToken).ConfigureAwait(false);
+        return Read(response.Item);
+    }
+
+    /// <summary>Serves <paramref name="next"/> if the queue still serves <paramref name="current"/> (since <paramref name="since"/>, when given).</summary>
+    private async Task<bool> TryServeAsync(string clusterId, long current, long next, CancellationToken cancellationToken, DateTimeOffset? since = null)
+    {
+        var request = new UpdateItemRequest
+        {
+            TableName = _options.TableName,
+            Key = Key(clusterId),
+            UpdateExpression = "SET #serving = :next, #since = :now",
+            // A release (no since) also ends the holder's turn ahead when this silo went ahead on its write.
+            ConditionExpression = since is null ? "#serving <= :current" : "#serving = :current",
+            ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#since"] = ServingSince },
+            ExpressionAttributeValues = new()
+            {
+                [":current"] = Number(current),
+                [":next"] = Number(next),
+                [":now"] = Number(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+            },
+        };
+        if (since is { } stuckSince)
+        {
+            request.ConditionExpression += " AND #since = :since";
+            request.ExpressionAttributeValues[":since"] = Number(stuckSince.ToUnixTimeMilliseconds());
+        }
+
+        try
+        {
+            await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (ConditionalCheckFailedException)
         {
-            // The turn expired and someone else has it: nothing of ours to give back.
+            // Someone else moved the queue on first.
+            return false;
+        }
+    }
+
+    private async Task ReleaseAsync(string clusterId, long ticket)
+    {
+        try
+        {
+            await TryServeAsync(clusterId, ticket, ticket + 1, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Amazon.Runtime.AmazonServiceException)
         {
-            // It expires by itself.
+            // The next waiter skips this ticket once it looks stuck.
         }
     }
 
+    private static QueueState? Read(Dictionary<string, AttributeValue>? item)
+        => item is not null && item.TryGetValue(Serving, out var serving) && item.TryGetValue(ServingSince, out var since)
+            ? new QueueState(
+                long.Parse(serving.N, CultureInfo.InvariantCulture),
+                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(since.N, CultureInfo.InvariantCulture)))
+            : null;
+
+    private static Dictionary<string, AttributeValue> Key(string clusterId, string sortKey = TurnSortKey) => new()
+    {
+        [DynamoDBMembershipSchema.PartitionKey] = new() { S = clusterId },
+        [DynamoDBMembershipSchema.SortKey] = new() { S = sortKey },
+    };
+
     private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
-    private sealed class Turn(DynamoDBMembershipTurnLock owner, string clusterId, string holder) : IAsyncDisposable
+    private readonly record struct QueueState(long Serving, DateTimeOffset ServingSince, string? TableVersionEtag = null);
+
+    private sealed class Turn(DynamoDBMembershipTurnLock owner, string clusterId, long ticket) : IAsyncDisposable
     {
-        public ValueTask DisposeAsync() => new(owner.ReleaseAsync(clusterId, holder));
+        public ValueTask DisposeAsync() => new(owner.ReleaseAsync(clusterId, ticket));
     }
 }

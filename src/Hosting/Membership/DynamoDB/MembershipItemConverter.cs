@@ -114,6 +114,22 @@ internal static class MembershipItemConverter
         return new StoredRow(identity, entry, reader.RequiredString(Schema.ETag), reader.RequiredInt(Schema.MembershipVersion));
     }
 
+    /// <summary>A copy of <paramref name="entry"/> (its own list of votes), optionally with another I-am-alive time.</summary>
+    public static MembershipEntry CopyEntry(MembershipEntry entry, DateTime? iAmAliveTime = null) => new()
+    {
+        SiloAddress = entry.SiloAddress,
+        Status = entry.Status,
+        ProxyPort = entry.ProxyPort,
+        HostName = entry.HostName,
+        SiloName = entry.SiloName,
+        RoleName = entry.RoleName,
+        UpdateZone = entry.UpdateZone,
+        FaultZone = entry.FaultZone,
+        StartTime = entry.StartTime,
+        IAmAliveTime = iAmAliveTime ?? entry.IAmAliveTime,
+        SuspectTimes = entry.SuspectTimes is null ? null : [.. entry.SuspectTimes],
+    };
+
     /// <summary>Reads the attributes a gateway query projects: the silo identity and the gateway port.</summary>
     public static (SiloAddress Silo, int ProxyPort) ReadGatewayFields(string store, Dictionary<string, AttributeValue> item)
     {

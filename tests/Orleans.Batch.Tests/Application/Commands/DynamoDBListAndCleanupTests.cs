@@ -122,8 +122,8 @@ public sealed class DynamoDBListAndCleanupTests(DynamoDBLocalFixture dynamo)
             lines.Length.ShouldBe(4, stdout);
             lines.ShouldContain($"terminated job {expiredArray} (test-job, PENDING) of cluster {expired}");
             lines.ShouldContain($"terminated job {expiredSingle} (test-job, RUNNING) of cluster {expired}");
-            lines.ShouldContain(l => l.StartsWith($"deleted the membership partition of cluster {expired} in DynamoDB table {table}", StringComparison.Ordinal) && l.EndsWith("(4 items)", StringComparison.Ordinal));
-            lines.ShouldContain(l => l.StartsWith($"deleted the membership partition of cluster {noLease} in DynamoDB table {table}", StringComparison.Ordinal) && l.EndsWith("(2 items)", StringComparison.Ordinal));
+            lines.ShouldContain(l => l.StartsWith($"deleted the membership partition of cluster {expired} in DynamoDB table {table}", StringComparison.Ordinal) && l.EndsWith("(6 items)", StringComparison.Ordinal)); // 2 rows, the version, the lease, 2 change log items
+            lines.ShouldContain(l => l.StartsWith($"deleted the membership partition of cluster {noLease} in DynamoDB table {table}", StringComparison.Ordinal) && l.EndsWith("(3 items)", StringComparison.Ordinal)); // 1 row, the version, its change log item
             stderr.ShouldContain("2 live cluster(s) left alone");
 
             (await emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(2);

@@ -26,6 +26,17 @@ public sealed class MembershipScaleTests
     }
 
     [Theory]
+    [InlineData(4, 256)]
+    [InlineData(1000, 2064)]
+    [InlineData(10000, 20000)]
+    public void The_change_log_covers_a_join_of_the_whole_cluster_within_its_bound(int silos, int expected)
+    {
+        // Each silo joins in two versions (Joining, Active); a silo whose last read was before the join began still
+        // catches up from the log instead of reading every row.
+        MembershipScale.For(silos).ChangeLogLength.ShouldBe(expected);
+    }
+
+    [Theory]
     [InlineData(4)]
     [InlineData(1000)]
     [InlineData(10000)]
@@ -57,16 +68,20 @@ public sealed class MembershipScaleTests
     public void Each_silo_reads_the_managers_lease_no_more_often_than_the_cluster_allows(int silos, double orphanSeconds, double expected) =>
         MembershipScale.For(silos).LeaseCheck(TimeSpan.FromSeconds(orphanSeconds)).ShouldBe(TimeSpan.FromSeconds(expected));
 
-    [Fact]
-    public void Probing_is_the_same_at_every_size()
+    [Theory]
+    [InlineData(4, 1, 2, 5)]
+    [InlineData(16, 1, 2, 5)]
+    [InlineData(32, 2, 3, 10)]
+    [InlineData(1000, 2, 3, 10)]
+    [InlineData(10_000, 2, 3, 10)]
+    public void Probing_finds_a_dead_silo_within_seconds_at_every_size(int silos, double probeSeconds, int misses, double targetSeconds)
     {
-        var small = new ClusterMembershipOptions();
-        var large = new ClusterMembershipOptions();
-        ShortLivedClusterDefaults.Apply(small, 4);
-        ShortLivedClusterDefaults.Apply(large, 10_000);
+        var options = new ClusterMembershipOptions();
+        ShortLivedClusterDefaults.Apply(options, silos);
 
-        (large.ProbeTimeout, large.NumMissedProbesLimit, large.NumVotesForDeathDeclaration).ShouldBe((small.ProbeTimeout, small.NumMissedProbesLimit, small.NumVotesForDeathDeclaration));
-        small.TableRefreshTimeout.ShouldBe(TimeSpan.FromSeconds(2));
-        large.TableRefreshTimeout.ShouldBe(TimeSpan.FromSeconds(30));
+        (options.ProbeTimeout, options.NumMissedProbesLimit).ShouldBe((TimeSpan.FromSeconds(probeSeconds), misses));
+        // The probes that must fail in a row, and then the votes (a table write each), within the target.
+        MembershipScale.For(silos).FailureDetection.ShouldBeLessThan(TimeSpan.FromSeconds(targetSeconds - 2));
+        options.NumVotesForDeathDeclaration.ShouldBe(new ClusterMembershipOptions().NumVotesForDeathDeclaration);
     }
 }

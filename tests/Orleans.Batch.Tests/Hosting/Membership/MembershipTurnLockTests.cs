@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Orleans.Batch.Hosting.Membership;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Local;
@@ -6,17 +5,18 @@ using Orleans.Batch.Tests.Infrastructure;
 
 namespace Orleans.Batch.Tests.Hosting.Membership;
 
-/// <summary>One membership write at a time per cluster: a turn is exclusive, per cluster, and given back.</summary>
+/// <summary>One membership write at a time per cluster: a turn is exclusive, per cluster, given back, and in DynamoDB served in order.</summary>
 public sealed class MembershipTurnLockTests(DynamoDBLocalFixture dynamo) : IAsyncLifetime
 {
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromMilliseconds(600);
     private readonly LocalMembershipOptions _local = new() { Directory = Directory.CreateTempSubdirectory("orleans-batch-tests-").FullName };
     private readonly string _table = DynamoDBLocalFixture.UniqueTableName("turns");
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     public async ValueTask InitializeAsync()
     {
         await dynamo.StartAsync(TestContext.Current.CancellationToken);
-        using var membership = new Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBClusterMembership("setup", DynamoDBOptions, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        using var membership = new DynamoDBClusterMembership("setup", DynamoDBOptions, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         await membership.PrepareAsync(TestContext.Current.CancellationToken);
     }
 
@@ -39,15 +39,16 @@ public sealed class MembershipTurnLockTests(DynamoDBLocalFixture dynamo) : IAsyn
     {
         var turns = Create(store);
 
-        var first = await turns.TryEnterAsync("c1", TestContext.Current.CancellationToken);
-        var second = await turns.TryEnterAsync("c1", TestContext.Current.CancellationToken);
+        var first = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        var second = turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        await Task.Delay(StuckAfter / 2, TestContext.Current.CancellationToken);
 
         first.ShouldNotBeNull();
-        second.ShouldBeNull();
+        second.IsCompleted.ShouldBeFalse("a second silo must wait while the first holds the turn");
         await first.DisposeAsync();
-        var third = await turns.TryEnterAsync("c1", TestContext.Current.CancellationToken);
-        third.ShouldNotBeNull();
-        await third.DisposeAsync();
+        var turn = await second.WaitAsync(Soon, TestContext.Current.CancellationToken);
+        turn.ShouldNotBeNull();
+        await turn.DisposeAsync();
     }
 
     [Theory]
@@ -56,31 +57,107 @@ public sealed class MembershipTurnLockTests(DynamoDBLocalFixture dynamo) : IAsyn
     {
         var turns = Create(store);
 
-        await using var one = await turns.TryEnterAsync("c1", TestContext.Current.CancellationToken);
-        await using var other = await turns.TryEnterAsync("c2", TestContext.Current.CancellationToken);
+        await using var one = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        await using var other = await turns.EnterAsync("c2", null, TestContext.Current.CancellationToken).WaitAsync(Soon, TestContext.Current.CancellationToken);
 
         one.ShouldNotBeNull();
         other.ShouldNotBeNull();
     }
 
     [Fact]
-    public async Task A_dynamodb_turn_never_given_back_expires()
+    public async Task The_dynamodb_queue_serves_silos_in_the_order_they_asked()
     {
         var turns = Create("dynamodb");
-        var abandoned = await turns.TryEnterAsync("c1", TestContext.Current.CancellationToken);
-        abandoned.ShouldNotBeNull();
+        var holder = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        var served = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var waiters = new List<Task>();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            waiters.Add(WaitAndRecordAsync(name));
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
 
-        _time.Advance(DynamoDBMembershipTurnLock.TurnLifetime + TimeSpan.FromSeconds(1));
-        var next = await turns.TryEnterAsync("c1", TestContext.Current.CancellationToken);
+        await holder!.DisposeAsync();
+        await Task.WhenAll(waiters).WaitAsync(Soon, TestContext.Current.CancellationToken);
 
-        next.ShouldNotBeNull();
-        await abandoned.DisposeAsync();
-        (await turns.TryEnterAsync("c1", TestContext.Current.CancellationToken)).ShouldBeNull("giving back an expired turn must not release its new holder's");
-        await next.DisposeAsync();
-        (await dynamo.QueryPartitionAsync(_table, "c1")).ShouldBeEmpty();
+        served.ShouldBe(["a", "b", "c"]);
+
+        async Task WaitAndRecordAsync(string name)
+        {
+            var turn = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+            served.Enqueue(name);
+            await turn!.DisposeAsync();
+        }
     }
 
+    [Fact]
+    public async Task A_dynamodb_waiter_catches_up_with_the_table_shortly_before_its_turn()
+    {
+        var turns = Create("dynamodb");
+        var holder = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        var caughtUp = 0;
+        var waiter = turns.EnterAsync("c1", _ => { Interlocked.Increment(ref caughtUp); return Task.CompletedTask; }, TestContext.Current.CancellationToken);
+        await Task.Delay(StuckAfter / 2, TestContext.Current.CancellationToken);
+
+        Volatile.Read(ref caughtUp).ShouldBe(1, "next in line, the waiter reads ahead once while the holder still has the turn");
+        waiter.IsCompleted.ShouldBeFalse();
+        await holder!.DisposeAsync();
+        await (await waiter.WaitAsync(Soon, TestContext.Current.CancellationToken))!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_next_dynamodb_waiter_goes_ahead_once_the_holders_write_moved_the_table_version()
+    {
+        var turns = Create("dynamodb");
+        await PutVersionAsync("before");
+        var holder = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        var next = turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken);   // tickets in this order
+        var third = turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        await Task.Delay(StuckAfter / 3, TestContext.Current.CancellationToken);
+        next.IsCompleted.ShouldBeFalse();
+
+        await PutVersionAsync("after the holder's write");
+        var turn = await next.WaitAsync(Soon, TestContext.Current.CancellationToken);
+
+        turn.ShouldNotBeNull();
+        await holder!.DisposeAsync();
+        await Task.Delay(StuckAfter / 3, TestContext.Current.CancellationToken);
+        third.IsCompleted.ShouldBeFalse("the holder's late release hands the turn to the silo that went ahead, not past it");
+        await turn.DisposeAsync();
+        await (await third.WaitAsync(Soon, TestContext.Current.CancellationToken))!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_dynamodb_turn_never_given_back_is_skipped_and_its_late_release_changes_nothing()
+    {
+        var turns = Create("dynamodb");
+        var abandoned = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        abandoned.ShouldNotBeNull();
+
+        var next = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken).WaitAsync(Soon, TestContext.Current.CancellationToken);
+        next.ShouldNotBeNull();
+        await abandoned.DisposeAsync();
+        var third = turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        await Task.Delay(StuckAfter / 2, TestContext.Current.CancellationToken);
+
+        third.IsCompleted.ShouldBeFalse("giving back a skipped turn must not release its new holder's");
+        await next.DisposeAsync();
+        var last = await third.WaitAsync(Soon, TestContext.Current.CancellationToken);
+        last.ShouldNotBeNull();
+        await last.DisposeAsync();
+    }
+
+    private async Task PutVersionAsync(string etag) => await dynamo.Client.PutItemAsync(_table, new()
+    {
+        [DynamoDBMembershipSchema.PartitionKey] = new() { S = "c1" },
+        [DynamoDBMembershipSchema.SortKey] = new() { S = DynamoDBMembershipSchema.VersionSortKey },
+        [DynamoDBMembershipSchema.ETag] = new() { S = etag },
+    }, TestContext.Current.CancellationToken);
+
     private IMembershipTurnLock Create(string store) => store == "file"
-        ? new FileMembershipTurnLock(_local)
-        : new DynamoDBMembershipTurnLock(dynamo.Client, DynamoDBOptions, _time);
+        ? new FileMembershipTurnLock(_local, TimeProvider.System)
+        : CreateQueue();
+
+    private DynamoDBMembershipTurnLock CreateQueue() => new(dynamo.Client, DynamoDBOptions, TimeProvider.System, StuckAfter);
 }

@@ -39,7 +39,7 @@ public sealed class DynamoDBClusterPartitionCatalogTests(DynamoDBLocalFixture dy
             (await catalog.ReadAsync("c2", cancellationToken)).ShouldBe(partitions[1]);
             (await catalog.ReadAsync("c3", cancellationToken)).ShouldBeNull();
 
-            (await catalog.DeleteAsync("c1", cancellationToken)).ShouldBe(5, "three rows, the version and the lease");
+            (await catalog.DeleteAsync("c1", cancellationToken)).ShouldBe(8, "three rows, the version, the lease and three change log items");
             (await catalog.ListAsync(cancellationToken)).Select(p => p.ClusterId).ShouldBe(["c2"]);
         }
         finally

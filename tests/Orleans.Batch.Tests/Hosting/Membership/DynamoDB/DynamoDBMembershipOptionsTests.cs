@@ -30,6 +30,8 @@ public sealed class DynamoDBMembershipOptionsTests
     [InlineData("ReadCapacityUnits", "0", "OrleansBatch:DynamoDB:ReadCapacityUnits must be at least 1 with provisioned billing")]
     [InlineData("WriteCapacityUnits", "-1", "OrleansBatch:DynamoDB:WriteCapacityUnits must be at least 1 with provisioned billing")]
     [InlineData("TimeToLive", "00:10:00", "OrleansBatch:DynamoDB:TimeToLive must be between 01:00:00 and 3650 days")]
+    [InlineData("ChangeLogLength", "-1", "OrleansBatch:DynamoDB:ChangeLogLength must be between 0 and 20000; got -1")]
+    [InlineData("ChangeLogLength", "20001", "OrleansBatch:DynamoDB:ChangeLogLength must be between 0 and 20000; got 20001")]
     public void InvalidSetting_FailsWithAMessageNamingIt(string setting, string value, string message)
     {
         var options = new DynamoDBMembershipOptions();
@@ -37,6 +39,7 @@ public sealed class DynamoDBMembershipOptionsTests
         {
             case "TableName": options.TableName = value; break;
             case "Region": options.Region = value; break;
+            case "ChangeLogLength": options.ChangeLogLength = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case "ServiceUrl": options.ServiceUrl = new Uri(value, UriKind.RelativeOrAbsolute); break;
             case "BillingMode": options.BillingMode = (DynamoDBBillingMode)int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case "ReadCapacityUnits":

@@ -13,8 +13,10 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Orleans.Batch.Tests.Hosting.Membership.DynamoDB;
 
 /// <summary>
-/// Reads that cost little when nothing changed: while the table version stays, a read is one small read of the
-/// version item; statuses are always current, other silos' I-am-alive times at most SnapshotReuse old.
+/// Reads that cost little: while the table version stays, a read is one small read of the version item; when it
+/// moved, a read of the changes since from the change log (the whole partition only when the log does not reach
+/// back far enough or does not prove complete). Statuses are always current, other silos' I-am-alive times at most
+/// SnapshotReuse old.
 /// </summary>
 public sealed class DynamoDBSnapshotReuseTests(DynamoDBLocalFixture dynamo) : IAsyncLifetime
 {
@@ -31,7 +33,7 @@ public sealed class DynamoDBSnapshotReuseTests(DynamoDBLocalFixture dynamo) : IA
     {
         await dynamo.StartAsync(Token);
         _counted = dynamo.CreateClient();
-        _counted.BeforeRequestEvent += (_, e) => _requests.Enqueue(e is WebServiceRequestEventArgs w ? w.Request.GetType().Name.Replace("Request", string.Empty, StringComparison.Ordinal) : "?");
+        _counted.BeforeRequestEvent += (_, e) => _requests.Enqueue(Describe(e));
     }
 
     public async ValueTask DisposeAsync()
@@ -77,8 +79,78 @@ public sealed class DynamoDBSnapshotReuseTests(DynamoDBLocalFixture dynamo) : IA
         data.Status = SiloStatus.ShuttingDown;
         (await writer.UpdateRowAsync(data, etag, fresh.Version.Next(), Token)).ShouldBeTrue();
         var (changed, changedRequests) = await ReadCountingAsync(reader);
-        changedRequests.ShouldBe(["GetItem", "Query"]);
+        changedRequests.ShouldBe(["GetItem", "Query(changes)"]);
         changed.Members.Single().Item1.Status.ShouldBe(SiloStatus.ShuttingDown);
+    }
+
+    [Fact]
+    public async Task A_read_after_changes_reads_only_the_changes_and_sees_what_a_full_read_sees()
+    {
+        var writer = await TableAsync(dynamo.Client, TimeProvider.System);
+        var reader = await TableAsync(_counted, TimeProvider.System);
+        var first = Entry(SiloStatus.Joining);
+        await InsertAsync(writer, first);
+        await InsertAsync(writer, Entry(SiloStatus.Active));
+        await reader.ReadAllAsync(Token);
+
+        // Five versions later: two silos joined, one became active, one left and was cleaned up.
+        await InsertAsync(writer, Entry(SiloStatus.Joining));
+        var leaving = Entry(SiloStatus.Dead);
+        await InsertAsync(writer, leaving);
+        await UpdateStatusAsync(writer, first, SiloStatus.Active);
+        await writer.CleanupDefunctSiloEntriesAsync(new DateTimeOffset(leaving.IAmAliveTime).AddHours(1), Token);
+
+        var (incremental, requests) = await ReadCountingAsync(reader);
+
+        requests.ShouldBe(["GetItem", "Query(changes)"]);
+        var full = await (await TableAsync(dynamo.Client, TimeProvider.System)).ReadAllAsync(Token);
+        incremental.Version.Version.ShouldBe(full.Version.Version);
+        incremental.Version.VersionEtag.ShouldBe(full.Version.VersionEtag);
+        Rows(incremental).ShouldBe(Rows(full));
+        Rows(incremental).Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_reader_further_behind_than_the_log_reads_the_whole_partition_and_the_log_keeps_its_length()
+    {
+        var writer = await TableAsync(dynamo.Client, TimeProvider.System, changeLogLength: 2);
+        var reader = await TableAsync(_counted, TimeProvider.System, changeLogLength: 2);
+        await InsertAsync(writer, Entry(SiloStatus.Active));
+        await reader.ReadAllAsync(Token);
+        for (var i = 0; i < 3; i++)
+        {
+            await InsertAsync(writer, Entry(SiloStatus.Active));
+        }
+
+        var (data, requests) = await ReadCountingAsync(reader);
+
+        requests.ShouldBe(["GetItem", "Query"]);
+        data.Members.Count.ShouldBe(4);
+        var log = (await dynamo.QueryPartitionAsync(_tableName, _clusterId))
+            .Select(item => item[DynamoDBMembershipSchema.SortKey].S)
+            .Where(key => key.StartsWith(DynamoDBMembershipSchema.ChangeLogPrefix, StringComparison.Ordinal));
+        log.ShouldBe([DynamoDBMembershipSchema.ChangeSortKey(3), DynamoDBMembershipSchema.ChangeSortKey(4)]);
+    }
+
+    [Fact]
+    public async Task A_change_log_with_a_gap_is_not_trusted()
+    {
+        var writer = await TableAsync(dynamo.Client, TimeProvider.System);
+        var reader = await TableAsync(_counted, TimeProvider.System);
+        await InsertAsync(writer, Entry(SiloStatus.Active));
+        await reader.ReadAllAsync(Token);
+        await InsertAsync(writer, Entry(SiloStatus.Active));
+        await InsertAsync(writer, Entry(SiloStatus.Active));
+        await dynamo.Client.DeleteItemAsync(_tableName, new()
+        {
+            [DynamoDBMembershipSchema.PartitionKey] = new() { S = _clusterId },
+            [DynamoDBMembershipSchema.SortKey] = new() { S = DynamoDBMembershipSchema.ChangeSortKey(2) },
+        }, Token);
+
+        var (data, requests) = await ReadCountingAsync(reader);
+
+        requests.ShouldBe(["GetItem", "Query(changes)", "Query(changes)", "Query"], "an eventually consistent read, a strongly consistent one, then the partition");
+        data.Members.Count.ShouldBe(3);
     }
 
     [Fact]
@@ -127,19 +199,38 @@ public sealed class DynamoDBSnapshotReuseTests(DynamoDBLocalFixture dynamo) : IA
         return (data, [.. _requests]);
     }
 
-    private DynamoDBMembershipOptions Options() => new()
+    private static string Describe(EventArgs e) => e is WebServiceRequestEventArgs { Request: var request }
+        ? request is Amazon.DynamoDBv2.Model.QueryRequest { KeyConditionExpression: var condition } && condition.Contains("BETWEEN", StringComparison.Ordinal)
+            ? "Query(changes)"
+            : request.GetType().Name.Replace("Request", string.Empty, StringComparison.Ordinal)
+        : "?";
+
+    private static List<string> Rows(MembershipTableData data) => [.. data.Members
+        .Select(m => $"{m.Item1.SiloAddress.ToParsableString()} {m.Item1.Status} {m.Item2}")
+        .Order(StringComparer.Ordinal)];
+
+    private static async Task UpdateStatusAsync(IMembershipTable table, MembershipEntry entry, SiloStatus status)
+    {
+        var data = await table.ReadAllAsync(Token);
+        var (row, etag) = data.Members.Single(m => m.Item1.SiloAddress.Equals(entry.SiloAddress));
+        row.Status = status;
+        (await table.UpdateRowAsync(row, etag, data.Version.Next(), Token)).ShouldBeTrue();
+    }
+
+    private DynamoDBMembershipOptions Options(int changeLogLength = 256) => new()
     {
         TableName = _tableName,
         ServiceUrl = new Uri(dynamo.ServiceUrl),
         Region = "us-east-1",
         CreateIfNotExists = true,
         SnapshotReuse = Reuse,
+        ChangeLogLength = changeLogLength,
     };
 
-    private async Task<DynamoDBMembershipTable> TableAsync(IAmazonDynamoDB client, TimeProvider time)
+    private async Task<DynamoDBMembershipTable> TableAsync(IAmazonDynamoDB client, TimeProvider time, int changeLogLength = 256)
     {
         var table = new DynamoDBMembershipTable(
-            MsOptions.Create(Options()),
+            MsOptions.Create(Options(changeLogLength)),
             MsOptions.Create(new ClusterOptions { ClusterId = _clusterId }),
             NullLoggerFactory.Instance,
             time,
