@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Batch.Hosting.Membership;
@@ -21,7 +20,7 @@ namespace Orleans.Batch.Hosting.Silo;
 internal sealed partial class MembershipTransitionGate(
     IMembershipTurnLock turns,
     IOptions<ClusterOptions> cluster,
-    IServiceProvider services,
+    IMembershipTable table,
     ILogger<MembershipTransitionGate> logger) : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     private readonly Lock _gate = new();
@@ -90,8 +89,7 @@ internal sealed partial class MembershipTransitionGate(
     }
 
     // The table Orleans itself reads in the turn: reading it just before warms the same snapshot.
-    private Task ReadTableAsync(CancellationToken cancellationToken)
-        => services.GetService<IMembershipTable>() is { } table ? table.ReadAllAsync(cancellationToken) : Task.CompletedTask;
+    private Task ReadTableAsync(CancellationToken cancellationToken) => table.ReadAllAsync(cancellationToken);
 
     private async Task ReleaseAsync()
     {

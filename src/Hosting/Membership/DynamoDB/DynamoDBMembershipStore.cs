@@ -395,21 +395,20 @@ internal sealed class DynamoDBMembershipStore
         var store = Describe(clusterId);
         var before = await ReadVersionAsync(clusterId, cancellationToken).ConfigureAwait(false);
         if (before is not null
-            && Volatile.Read(ref _cached) is { } cached
+            && Volatile.Read(ref _cached) is { Version: not null } cached
             && cached.ClusterId == clusterId
-            && cached.Version?.ETag == before.ETag
             && _timeProvider.GetElapsedTime(cached.ReadAt) < cached.ReusableFor)
         {
-            return new Snapshot(before, Copies(cached.Rows));
-        }
+            // The same version: the snapshot as it is; a later one: the snapshot and the changes since, if the log has them.
+            if (cached.Version.ETag == before.ETag)
+            {
+                return new Snapshot(before, Copies(cached.Rows));
+            }
 
-        if (before is not null
-            && Volatile.Read(ref _cached) is { Version: not null } previous
-            && previous.ClusterId == clusterId
-            && _timeProvider.GetElapsedTime(previous.ReadAt) < previous.ReusableFor
-            && await ReadChangesSinceAsync(clusterId, previous, before, cancellationToken).ConfigureAwait(false) is { } current)
-        {
-            return new Snapshot(before, Copies(current.Rows));
+            if (await ReadChangesSinceAsync(clusterId, cached, before, cancellationToken).ConfigureAwait(false) is { } current)
+            {
+                return new Snapshot(before, Copies(current.Rows));
+            }
         }
 
         var readAt = _timeProvider.GetTimestamp();
@@ -460,19 +459,12 @@ internal sealed class DynamoDBMembershipStore
 
         foreach (var consistent in (bool[])[false, true])
         {
-            var request = new QueryRequest
-            {
-                TableName = TableName,
-                KeyConditionExpression = "#pk = :pk AND #sk BETWEEN :from AND :to",
-                ExpressionAttributeNames = new() { ["#pk"] = Schema.PartitionKey, ["#sk"] = Schema.SortKey },
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = new AttributeValue { S = clusterId },
-                    [":from"] = new AttributeValue { S = Schema.ChangeSortKey(from) },
-                    [":to"] = new AttributeValue { S = Schema.ChangeSortKey(current.Version) },
-                },
-                ConsistentRead = consistent,
-            };
+            var request = PartitionQuery(clusterId);
+            request.KeyConditionExpression = "#pk = :pk AND #sk BETWEEN :from AND :to";
+            request.ExpressionAttributeNames["#sk"] = Schema.SortKey;
+            request.ExpressionAttributeValues[":from"] = new AttributeValue { S = Schema.ChangeSortKey(from) };
+            request.ExpressionAttributeValues[":to"] = new AttributeValue { S = Schema.ChangeSortKey(current.Version) };
+            request.ConsistentRead = consistent;
             var log = await QueryAsync(request, cancellationToken).ConfigureAwait(false);
             if (ApplyChanges(Describe(clusterId), cached, current, from, log) is { } rows)
             {
