@@ -111,6 +111,7 @@ public sealed class BatchEmulatorHost : IAsyncDisposable
         builder.Services.AddSingleton<BatchApi>();
         builder.Services.AddSingleton<CloudWatchLogsApi>();
         builder.Services.AddSingleton<AdminApi>();
+        builder.Services.AddSingleton<Spot.SpotApi>();
         builder.Services.AddHostedService<EngineService>();
 
         var app = builder.Build();
@@ -122,6 +123,7 @@ public sealed class BatchEmulatorHost : IAsyncDisposable
         app.MapPost("/v1/{operation}", app.Services.GetRequiredService<BatchApi>().HandleAsync);
         app.MapPost("/", app.Services.GetRequiredService<CloudWatchLogsApi>().HandleAsync);
         app.Services.GetRequiredService<AdminApi>().Map(app);
+        app.Services.GetRequiredService<Spot.SpotApi>().Map(app);
 
         var dynamoDB = options.DynamoDBLocalDirectory is { } directory
             ? await DynamoDBLocalProcess.StartAsync(directory, cancellationToken).ConfigureAwait(false)
@@ -142,6 +144,7 @@ public sealed class BatchEmulatorHost : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var host = new BatchEmulatorHost(app, new Uri(new Uri(address).GetLeftPart(UriPartial.Authority) + "/"), dynamoDB);
+        app.Services.GetRequiredService<JobEngine>().MetadataBaseAddress = host.BaseAddress;
         app.Lifetime.ApplicationStopped.Register(() => host._stopped.TrySetResult());
         if (options.ExitWithProcessId is { } watched)
         {

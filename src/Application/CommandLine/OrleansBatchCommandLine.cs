@@ -32,6 +32,12 @@ internal static class OrleansBatchCommandLine
         HelpName = "MIN",
     };
 
+    public static readonly Option<int?> ReplaceLost = new("--replace-lost")
+    {
+        Description = "How many silos lost to their infrastructure (Spot reclamation, an instance failure, a killed process) to replace over the run; 0 turns it off (default: a tenth of --silos, at least 2).",
+        HelpName = "N",
+    };
+
     public static readonly Option<TimeSpan?> Timeout = new("--timeout")
     {
         Description = "How long to wait for the silos to become active: 90, 90s, 5m, 1h (default: 3m locally, 20m on AWS Batch).",
@@ -190,6 +196,13 @@ internal static class OrleansBatchCommandLine
 
     static OrleansBatchCommandLine()
     {
+        ReplaceLost.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0 or > ClusterLaunchOptions.MaxReplaceLost)
+            {
+                result.AddError($"--replace-lost must be between 0 and {ClusterLaunchOptions.MaxReplaceLost}, got {result.GetValueOrDefault<int?>()}.");
+            }
+        });
         MinSilos.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is < 1)
@@ -221,7 +234,7 @@ internal static class OrleansBatchCommandLine
         var root = new RootCommand(
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
-            Silos, MinSilos, Timeout, Backend, Containers, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
+            Silos, MinSilos, ReplaceLost, Timeout, Backend, Containers, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
             Table, DynamoDBEndpoint, CreateTable, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(result => ValidateManager(result, workload, workloads));
@@ -278,6 +291,7 @@ internal static class OrleansBatchCommandLine
                 Backend = backend,
                 Silos = silos.Max,
                 MinSilos = min,
+                ReplaceLost = parse.GetValue(ReplaceLost),
                 LaunchTimeout = parse.GetValue(Timeout),
                 ClusterId = parse.GetValue(ClusterId),
                 OrphanTimeout = parse.GetValue(OrphanTimeout) ?? Orleans.Batch.Hosting.Membership.Lease.ManagerLeaseOptions.DefaultOrphanTimeout,

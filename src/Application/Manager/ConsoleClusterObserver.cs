@@ -115,6 +115,13 @@ internal sealed class ConsoleClusterObserver : IClusterLaunchObserver
         _console.MarkupLineInterpolated($"[yellow]warning:[/] {silo.Silo} was lost: {silo.Reason}{logs}");
     }
 
+    public void OnSiloReplacing(LostSilo silo, int used, int budget) =>
+        _console.MarkupLineInterpolated($"[yellow]warning:[/] {silo.Silo} was lost ({silo.Reason}); replacing it (replacement {used} of {budget}, --replace-lost)");
+
+    public void OnSiloAdded(ClusterSilo silo) => _console.MarkupLineInterpolated($"[grey]{silo} joined the cluster[/]");
+
+    public void OnSiloRemoved(ClusterSilo silo, string reason) => _console.MarkupLineInterpolated($"[grey]{silo} left the cluster: {reason}[/]");
+
     public void OnTeardownStarted(string reason) => _console.MarkupLineInterpolated($"[grey]Releasing the cluster ({reason})...[/]");
 
     public void OnTeardownCompleted(ClusterTeardownReport report)

@@ -64,6 +64,8 @@ internal static partial class JobSpecBuilder
             throw AwsServiceException.Client($"retryStrategy.attempts must be between 1 and 10 (got {attempts}).");
         }
 
+        var retryConditions = RetryCondition.Parse(retryStrategy?.EvaluateOnExit);
+
         if (request.Tags is { Count: > 50 })
         {
             throw AwsServiceException.Client("A job can have at most 50 tags.");
@@ -84,6 +86,7 @@ internal static partial class JobSpecBuilder
             AttemptDurationSeconds = timeout,
             MaxAttempts = attempts,
             RetryStrategy = retryStrategy,
+            RetryConditions = retryConditions,
             Tags = request.Tags,
             PropagateTags = request.PropagateTags ?? definition.PropagateTags,
             ShareIdentifier = request.ShareIdentifier,

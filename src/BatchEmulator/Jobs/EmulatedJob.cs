@@ -68,6 +68,15 @@ internal sealed class EmulatedJob
     /// <summary>Set when TerminateJob, CancelJob or the timeout asked the job to stop: the final statusReason.</summary>
     public string? StopReason { get; set; }
 
+    /// <summary>
+    /// Set when the emulator reclaims the attempt's instance (as Spot does): the attempt's statusReason, which
+    /// <c>evaluateOnExit</c> sees (<c>Host EC2 (instance i-…) terminated.</c>); cleared when a new attempt starts.
+    /// </summary>
+    public string? HostTerminatedReason { get; set; }
+
+    /// <summary>The instance metadata <c>spot/instance-action</c> document served to this attempt, once a notice was given.</summary>
+    public string? SpotInstanceAction { get; set; }
+
     /// <summary>Whether this attempt runs a process (false: simulated).</summary>
     public bool RunsProcess { get; set; }
 

@@ -87,6 +87,19 @@ internal sealed class JobEngine : IAsyncDisposable
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
+    /// <summary>Where the emulator listens, once it does: jobs get its per-job instance metadata endpoint.</summary>
+    public Uri? MetadataBaseAddress { get; set; }
+
+    /// <summary>The path segment of a job's instance metadata endpoint (job ids of array children contain a colon).</summary>
+    public static string InstanceMetadataKey(string jobId) => jobId.Replace(':', '_');
+
+    /// <summary>The job whose instance metadata key is <paramref name="key"/>.</summary>
+    public EmulatedJob? FindJobByInstanceMetadataKey(string key)
+    {
+        var separator = key.LastIndexOf('_');
+        return FindJob(key) ?? (separator > 0 ? FindJob(key[..separator] + ":" + key[(separator + 1)..]) : null);
+    }
+
     public void Start() => _timerLoop = Task.Run(() => RunTimerLoopAsync(_stopping.Token));
 
     /// <summary>Runs <paramref name="read"/> under the engine lock.</summary>
@@ -345,6 +358,9 @@ internal sealed class JobEngine : IAsyncDisposable
             case TimerKind.StateTimeLimit when job.Status == JobStatus.Runnable && MatchingTimeLimit(job) is { } action:
                 Finish(job, JobStatus.Failed, action.Reason, now);
                 break;
+            case TimerKind.Reclaim when job.Status == JobStatus.Running:
+                Reclaim(job);
+                break;
             case TimerKind.HardKill when job.Process is { } process:
                 var jobId = job.JobId;
                 Effect(() =>
@@ -499,6 +515,8 @@ internal sealed class JobEngine : IAsyncDisposable
         job.LogStreamName = $"{job.Spec.Definition.Name}/default/{taskId}";
         job.ExitCode = null;
         job.ContainerReason = null;
+        job.HostTerminatedReason = null;
+        job.SpotInstanceAction = null;
         var stream = _logs.Create(job.LogStreamName);
         job.RunsProcess = !IsSimulated(job.Queue);
         if (!job.RunsProcess)
@@ -604,8 +622,14 @@ internal sealed class JobEngine : IAsyncDisposable
         return _containers!.BuildLaunch(job.JobId, job.Attempt, settings, environment, AttemptDirectory(job));
     }
 
-    private static void AddBatchVariables(EmulatedJob job, Dictionary<string, string> environment)
+    private void AddBatchVariables(EmulatedJob job, Dictionary<string, string> environment)
     {
+        // The instance metadata service of the job's "instance": the emulator's, per job (Spot notices, local-ipv4).
+        if (MetadataBaseAddress is { } metadata)
+        {
+            environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = new Uri(metadata, $"_imds/{InstanceMetadataKey(job.JobId)}/").AbsoluteUri;
+        }
+
         environment["AWS_BATCH_JOB_ID"] = job.JobId;
         environment["AWS_BATCH_JOB_ATTEMPT"] = job.Attempt.ToString(CultureInfo.InvariantCulture);
         environment["AWS_BATCH_JQ_NAME"] = job.Queue.Name;
@@ -698,39 +722,100 @@ internal sealed class JobEngine : IAsyncDisposable
         process.Dispose();
     }
 
-    /// <summary>The container of the current attempt exited: succeed, retry, or fail.</summary>
-    private void CompleteAttempt(EmulatedJob job, int exitCode, DateTimeOffset now)
+    /// <summary>The container of the current attempt exited: succeed, retry (as <c>retryStrategy</c> says), or fail.</summary>
+    private void CompleteAttempt(EmulatedJob job, int? exitCode, DateTimeOffset now)
     {
         job.ExitCode = exitCode;
         if (job.StopReason is not null)
         {
+            // TerminateJob, CancelJob or the attempt timeout: never retried.
             RecordAttempt(job, now, exitCode);
             Finish(job, JobStatus.Failed, job.StopReason, now);
             return;
         }
 
-        if (exitCode == 0)
+        // An instance taken away fails the attempt whatever its container did on the way out.
+        var statusReason = job.HostTerminatedReason ?? EssentialContainerExited;
+        if (exitCode == 0 && job.HostTerminatedReason is null)
         {
-            RecordAttempt(job, now, exitCode, EssentialContainerExited);
-            Finish(job, JobStatus.Succeeded, EssentialContainerExited, now);
+            RecordAttempt(job, now, exitCode, statusReason);
+            Finish(job, JobStatus.Succeeded, statusReason, now);
             return;
         }
 
-        RecordAttempt(job, now, exitCode, EssentialContainerExited);
-        if (job.Attempt < job.Spec.MaxAttempts)
+        RecordAttempt(job, now, exitCode, statusReason);
+        if (job.Attempt < job.Spec.MaxAttempts && RetryCondition.ShouldRetry(job.Spec.RetryConditions, statusReason, job.ContainerReason, exitCode))
         {
-            // Retry strategy: back to RUNNABLE for a new attempt.
+            // Back to RUNNABLE for a new attempt: same job id, a new container (and, on Batch, maybe a new instance).
             job.Attempt++;
             job.StartedAt = null;
             job.LogStreamName = null;
             job.TaskArn = null;
             job.ExitCode = null;
+            job.HostTerminatedReason = null;
+            job.SpotInstanceAction = null;
             SetStatus(job, JobStatus.Runnable, now);
             Schedule(job, TimerKind.Advance, TransitionDelay(job.Queue), now);
             return;
         }
 
-        Finish(job, JobStatus.Failed, EssentialContainerExited, now);
+        Finish(job, JobStatus.Failed, statusReason, now);
+    }
+
+    // ---- Spot ----
+
+    /// <summary>
+    /// Serves a Spot interruption notice to a running job's instance metadata (<c>spot/instance-action</c>), as EC2
+    /// does two minutes before it reclaims the instance; <paramref name="reclaimAfter"/> then reclaims it.
+    /// </summary>
+    public bool GiveSpotNotice(EmulatedJob job, TimeSpan? reclaimAfter)
+    {
+        if (job.Status != JobStatus.Running)
+        {
+            return false;
+        }
+
+        var now = Now;
+        var time = now + (reclaimAfter ?? TimeSpan.FromMinutes(2));
+        job.SpotInstanceAction = $"{{\"action\":\"terminate\",\"time\":\"{time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}\"}}";
+        if (reclaimAfter is { } delay)
+        {
+            Schedule(job, TimerKind.Reclaim, delay, now);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Takes a running job's instance away, as a Spot reclamation or an instance failure does: the container gets
+    /// SIGTERM, then SIGKILL after the grace period, and the attempt ends with <c>Host EC2 (instance i-…) terminated.</c>,
+    /// which the job's retry strategy evaluates like any other failed attempt.
+    /// </summary>
+    public bool Reclaim(EmulatedJob job)
+    {
+        if (job.Status != JobStatus.Running || job.HostTerminatedReason is not null || job.StopReason is not null)
+        {
+            return false;
+        }
+
+        var now = Now;
+        var instance = "i-" + Guid.NewGuid().ToString("N")[..17];
+        job.HostTerminatedReason = $"Host EC2 (instance {instance}) terminated.";
+        if (job.Process is not { } process)
+        {
+            CompleteAttempt(job, exitCode: null, now);
+            return true;
+        }
+
+        var jobId = job.JobId;
+        var reason = job.HostTerminatedReason;
+        Effect(() =>
+        {
+            EmulatorLog.SendingSigterm(_logger, jobId, process.Id, reason);
+            process.RequestStop();
+        });
+        Schedule(job, TimerKind.HardKill, _options.TerminationGracePeriod, now);
+        return true;
     }
 
     private static void RecordAttempt(EmulatedJob job, DateTimeOffset now, int? exitCode, string? statusReason = null)

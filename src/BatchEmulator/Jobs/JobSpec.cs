@@ -40,6 +40,9 @@ internal sealed class JobSpec
 
     public RetryStrategyShape? RetryStrategy { get; init; }
 
+    /// <summary>retryStrategy.evaluateOnExit, parsed: which failed attempts are retried.</summary>
+    public IReadOnlyList<RetryCondition> RetryConditions { get; init; } = [];
+
     public Dictionary<string, string>? Tags { get; init; }
 
     public bool? PropagateTags { get; init; }

@@ -12,6 +12,9 @@ internal enum TimerKind
     /// <summary>timeout.attemptDurationSeconds has passed since startedAt.</summary>
     AttemptTimeout,
 
+    /// <summary>The Spot notice's two minutes are over: the instance is reclaimed.</summary>
+    Reclaim,
+
     /// <summary>The grace period after SIGTERM is over: SIGKILL.</summary>
     HardKill,
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Batch.Hosting.Cluster.Elasticity;
 using Orleans.Batch.Hosting.Membership;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Local;
@@ -16,16 +17,35 @@ public sealed class BatchCluster : IAsyncDisposable
     private readonly IClusterMembership _membership;
     private readonly ClusterTeardown _teardown;
     private readonly ClusterHealthMonitor _monitor;
+    private readonly ClusterResizer _resizer;
 
-    internal BatchCluster(string clusterId, IHost clientHost, IReadOnlyList<ClusterSilo> silos, IClusterMembership membership, ClusterTeardown teardown, ClusterHealthMonitor monitor)
+    internal BatchCluster(string clusterId, IHost clientHost, IClusterMembership membership, ClusterTeardown teardown, ClusterHealthMonitor monitor, ClusterResizer resizer)
     {
         ClusterId = clusterId;
         Client = clientHost.Services.GetRequiredService<IClusterClient>();
-        Silos = silos;
         _membership = membership;
         _teardown = teardown;
         _monitor = monitor;
+        _resizer = resizer;
+        monitor.SiloAdded += e => SiloAdded?.Invoke(this, e);
+        monitor.SiloLost += e => SiloLost?.Invoke(this, e);
+        monitor.SiloRemoved += e => SiloRemoved?.Invoke(this, e);
     }
+
+    /// <summary>
+    /// A silo became an active member after the launch: one added by <see cref="AddSilosAsync"/>, or a lost silo's
+    /// replacement back under its index and name (with a new address). Raised on the monitor's thread.
+    /// </summary>
+    public event EventHandler<ClusterSiloEventArgs>? SiloAdded;
+
+    /// <summary>
+    /// A silo died or stopped without being asked; <see cref="ClusterSiloEventArgs.Replacing"/> says whether a
+    /// replacement is on its way. Raised on the monitor's thread.
+    /// </summary>
+    public event EventHandler<ClusterSiloEventArgs>? SiloLost;
+
+    /// <summary>A silo removed by <see cref="RemoveSilosAsync(IEnumerable{ClusterSilo}, CancellationToken)"/> has left and stopped.</summary>
+    public event EventHandler<ClusterSiloEventArgs>? SiloRemoved;
 
     /// <summary>The cluster id (Orleans ClusterId).</summary>
     public string ClusterId { get; }
@@ -33,21 +53,50 @@ public sealed class BatchCluster : IAsyncDisposable
     /// <summary>The manager's Orleans client.</summary>
     public IClusterClient Client { get; }
 
-    /// <summary>The silos that were active when the launch completed, by index: Julia's <c>workers()</c>.</summary>
-    public IReadOnlyList<ClusterSilo> Silos { get; }
+    /// <summary>
+    /// Every silo that has been an active member, by index, with its latest address: the launch's, then those added
+    /// since (including silos since lost or removed). Julia's <c>procs()</c>.
+    /// </summary>
+    public IReadOnlyList<ClusterSilo> Silos => _monitor.Ever;
 
-    /// <summary>The silos that died or stopped since the launch, with what the backend and the membership table say.</summary>
+    /// <summary>The silos that died or stopped since the launch and were not replaced, with what the backend and the membership table say.</summary>
     public IReadOnlyList<LostSilo> LostSilos => _monitor.Lost;
 
-    /// <summary>The launched silos not (yet) known to be lost.</summary>
-    public IReadOnlyList<ClusterSilo> LiveSilos
+    /// <summary>The silos removed by the manager.</summary>
+    public IReadOnlyList<ClusterSilo> RemovedSilos => _monitor.Removed;
+
+    /// <summary>The active members now: Julia's <c>workers()</c>. A silo being replaced is back here once its new attempt is active.</summary>
+    public IReadOnlyList<ClusterSilo> LiveSilos => _monitor.Live;
+
+    /// <summary>How many lost silos the cluster may replace over its life (<c>--replace-lost</c>).</summary>
+    public int ReplacementBudget => _monitor.Replacements.Total;
+
+    /// <summary>How many lost silos it has replaced so far.</summary>
+    public int ReplacementsUsed => _monitor.Replacements.Used;
+
+    /// <summary>
+    /// Adds <paramref name="count"/> silos to the running cluster (Julia's <c>addprocs</c>, Dask's <c>scale</c>): one more
+    /// submission to the backend under the same cluster id and tags, waited for with the launch's progress and timeout.
+    /// Returns the silos that joined. Throws <see cref="ClusterLaunchException"/> when some did not join within the
+    /// launch timeout (those are stopped; those that joined stay).
+    /// </summary>
+    public Task<IReadOnlyList<ClusterSilo>> AddSilosAsync(int count, CancellationToken cancellationToken = default) =>
+        _resizer.AddAsync(count, cancellationToken);
+
+    /// <summary>
+    /// Removes chosen silos gracefully (Julia's <c>rmprocs</c>): each leaves the membership (its grains deactivate and
+    /// activate again elsewhere on their next call), then its compute is stopped. Throws
+    /// <see cref="InvalidOperationException"/> when one is not live or the rest would be fewer than the minimum.
+    /// </summary>
+    public Task<IReadOnlyList<ClusterSilo>> RemoveSilosAsync(IEnumerable<ClusterSilo> silos, CancellationToken cancellationToken = default)
     {
-        get
-        {
-            var lost = _monitor.Lost.Select(l => l.Silo.Index).ToHashSet();
-            return [.. Silos.Where(s => !lost.Contains(s.Index))];
-        }
+        ArgumentNullException.ThrowIfNull(silos);
+        return _resizer.RemoveAsync([.. silos], cancellationToken);
     }
+
+    /// <summary>Removes <paramref name="count"/> live silos gracefully, the most recently added first (Dask's <c>scale</c> down).</summary>
+    public Task<IReadOnlyList<ClusterSilo>> RemoveNewestSilosAsync(int count, CancellationToken cancellationToken = default) =>
+        _resizer.RemoveAsync(count, cancellationToken);
 
     /// <summary>
     /// Cancelled once fewer than the minimum number of silos (<c>--silos MIN:MAX</c>) are alive; link it to your
@@ -77,11 +126,11 @@ public sealed class BatchCluster : IAsyncDisposable
         var active = table.Members
             .Select(m => m.Item1)
             .Where(e => e.Status == SiloStatus.Active)
-            .ToDictionary(e => e.SiloName, StringComparer.Ordinal);
-        return Silos
+            .GroupBy(e => e.SiloName, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(e => e.SiloAddress.Generation)!, StringComparer.Ordinal);
+        return [.. Silos
             .Where(s => active.ContainsKey(s.Name))
-            .Select(s => s with { Address = active[s.Name].SiloAddress })
-            .ToList();
+            .Select(s => s with { Address = active[s.Name].SiloAddress })];
     }
 
     /// <summary>

@@ -246,6 +246,7 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
         ClusterId = clusterId,
         MaxSilos = options.Silos,
         MinSilos = options.MinSilos,
+        ReplaceLost = options.ReplaceLost,
         LaunchTimeout = timeout,
         PollInterval = poll,
         MonitorInterval = monitor,

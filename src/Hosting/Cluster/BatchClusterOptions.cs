@@ -32,6 +32,12 @@ public sealed class BatchClusterOptions
     /// <summary>The fewest active silos to go on with once <see cref="LaunchTimeout"/> passes. Default (null): all of them.</summary>
     public int? MinSilos { get; set; }
 
+    /// <summary>
+    /// How many silos lost to their infrastructure (Spot reclamation, an instance failure, a killed process) the cluster
+    /// replaces over its life (<c>--replace-lost</c>); 0 turns it off. Default (null): a tenth of <see cref="Silos"/>, at least 2.
+    /// </summary>
+    public int? ReplaceLost { get; set; }
+
     /// <summary>How long to wait for the silos. Default (null): 3 minutes locally, 20 minutes on AWS Batch.</summary>
     public TimeSpan? LaunchTimeout { get; set; }
 

@@ -33,6 +33,11 @@ internal sealed class BatchClusterOptionsValidator : IValidateOptions<BatchClust
             yield return $"{S}Silos is {options.Silos}, more than the local backend runs on this machine: at most {Backends.Local.LocalSiloLimit.ForThisMachine} ({Backends.Local.LocalSiloLimit.Explain()}); use the {BatchClusterOptions.AwsBatchBackend} backend for more";
         }
 
+        if (options.ReplaceLost is < 0 or > ClusterLaunchOptions.MaxReplaceLost)
+        {
+            yield return $"{S}ReplaceLost must be between 0 and {ClusterLaunchOptions.MaxReplaceLost}, got {options.ReplaceLost}";
+        }
+
         if (options.MinSilos is { } min && (min < 1 || min > options.Silos))
         {
             yield return $"{S}MinSilos must be between 1 and {S}Silos ({options.Silos}), got {min}";

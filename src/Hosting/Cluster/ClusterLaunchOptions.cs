@@ -6,6 +6,9 @@ public sealed class ClusterLaunchOptions
     /// <summary>The largest allowed silo count (the AWS Batch array size limit).</summary>
     public const int MaxSiloCount = 10_000;
 
+    /// <summary>The largest replacement budget (<c>--replace-lost</c>): ten attempts for every silo of the largest cluster.</summary>
+    public const int MaxReplaceLost = 100_000;
+
     /// <summary>The cluster id (Orleans ClusterId): the manager's Batch job id, or a generated id.</summary>
     public required string ClusterId { get; init; }
 
@@ -65,6 +68,16 @@ public sealed class ClusterLaunchOptions
     /// <summary>The default <see cref="TeardownTimeout"/>: 10 minutes.</summary>
     public static readonly TimeSpan DefaultTeardownTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How many silos lost to their infrastructure (Spot reclamation, an instance failure, a killed process) the
+    /// cluster replaces over its life (<c>--replace-lost</c>); 0 turns replacement off. A silo that fails because the
+    /// workload's code crashed it is never replaced. Default: a tenth of <see cref="MaxSilos"/>, at least 2.
+    /// </summary>
+    public int? ReplaceLost { get; init; }
+
+    /// <summary>The effective replacement budget.</summary>
+    public int EffectiveReplaceLost => ReplaceLost ?? Math.Max(2, MaxSilos / 10);
+
     /// <summary>The effective minimum.</summary>
     public int EffectiveMinSilos => MinSilos ?? MaxSilos;
 
@@ -89,6 +102,11 @@ public sealed class ClusterLaunchOptions
         if (MinSilos is { } min && (min < 1 || min > MaxSilos))
         {
             throw new ArgumentOutOfRangeException(nameof(MinSilos), min, $"--min-silos must be between 1 and --silos ({MaxSilos}).");
+        }
+
+        if (ReplaceLost is < 0 or > MaxReplaceLost)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReplaceLost), ReplaceLost, $"--replace-lost must be between 0 and {MaxReplaceLost}.");
         }
 
         if (OrphanTimeout is { } orphan && orphan < TimeSpan.FromSeconds(5))

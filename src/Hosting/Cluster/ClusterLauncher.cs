@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Cluster.Backends;
+using Orleans.Batch.Hosting.Cluster.Elasticity;
 using Orleans.Batch.Hosting.Membership;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Local;
@@ -28,10 +29,6 @@ public sealed partial class ClusterLauncher
     private readonly ILogger _logger;
     private readonly Action<ILoggingBuilder>? _configureClientLogging;
     private readonly Action<IClientBuilder>? _configureClient;
-    private IReadOnlyList<SiloBackendStatus> _lastStatuses = [];
-    private long? _waitingSince;
-    private long? _lastDiagnosis;
-    private HashSet<string> _diagnosed = [];
 
     /// <summary>Creates a launcher.</summary>
     /// <param name="backend">Where the silos run.</param>
@@ -102,11 +99,13 @@ public sealed partial class ClusterLauncher
             }
 
             LogLaunching(_logger, _options.MaxSilos, _backend.Name, _options.ClusterId, _membership.Description);
-            var launched = await _backend.LaunchAsync(new SiloLaunchSpec(_options.ClusterId, _options.MaxSilos, settings), cancellationToken).ConfigureAwait(false);
+            var replacements = new SiloReplacementBudget(_options.EffectiveReplaceLost);
+            var launched = await _backend.LaunchAsync(new SiloLaunchSpec(_options.ClusterId, _options.MaxSilos, settings) { Replacements = replacements }, cancellationToken).ConfigureAwait(false);
 
             // Build the client while the silos start: only the connection has to wait for them.
             unstartedClient = BuildClientHost();
-            var snapshot = await WaitForSilosAsync(launched, started, cancellationToken).ConfigureAwait(false);
+            var waiter = new SiloJoinWaiter(_backend, _membership, _options, _observer, _time, _logger);
+            var snapshot = await waiter.WaitAsync(launched, _options.EffectiveMinSilos, started, cancellationToken).ConfigureAwait(false);
             var active = snapshot.Silos
                 .Where(s => s.IsActive)
                 .Select(s => new ClusterSilo(s.Index, s.Name, s.SiloAddress!))
@@ -117,10 +116,14 @@ public sealed partial class ClusterLauncher
             teardown.ClientHost = await StartClientAsync(client, cancellationToken).ConfigureAwait(false);
             var elapsed = _time.GetElapsedTime(started);
             LogReady(_logger, active.Count, elapsed.TotalSeconds);
-            var monitor = new ClusterHealthMonitor(_backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), teardown.LeaseRenewer, MonitorInterval(), _observer, _time, _logger);
+            var monitor = new ClusterHealthMonitor(
+                _backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), replacements, _options.LaunchTimeout,
+                teardown.LeaseRenewer, MonitorInterval(), _observer, _time, _logger);
             teardown.Monitor = monitor;
             monitor.Start();
-            return new BatchCluster(_options.ClusterId, teardown.ClientHost, active, _membership, teardown, monitor);
+            var resizer = new ClusterResizer(_backend, settings, _options, monitor, waiter, _time);
+            teardown.Resizer = resizer;
+            return new BatchCluster(_options.ClusterId, teardown.ClientHost, _membership, teardown, monitor, resizer);
         }
         catch (Exception exception)
         {
@@ -141,144 +144,6 @@ public sealed partial class ClusterLauncher
     {
         var bySize = MembershipScale.For(_options.MaxSilos).ManagerMonitor;
         return _options.MonitorInterval > bySize ? _options.MonitorInterval : bySize;
-    }
-
-    private async Task<ClusterLaunchSnapshot> WaitForSilosAsync(IReadOnlyList<LaunchedSilo> launched, long started, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.PollInterval, _time);
-        var failing = false;
-        while (true)
-        {
-            ClusterLaunchSnapshot snapshot;
-            try
-            {
-                snapshot = await ObserveAsync(launched, started, cancellationToken).ConfigureAwait(false);
-                if (failing)
-                {
-                    failing = false;
-                    LogObserveRecovered(_logger);
-                }
-            }
-            catch (Exception exception) when (TransientFailure.IsTransient(exception) && _time.GetElapsedTime(started) < _options.LaunchTimeout)
-            {
-                // A passing outage of Batch or the table: keep waiting within --timeout, saying so once per outage.
-                if (!failing)
-                {
-                    failing = true;
-                    _observer.OnWarning($"Cannot read the silos' state ({exception.Message}); retrying until --timeout ({DurationText.Format(_options.LaunchTimeout)}) passes");
-                }
-
-                LogObserveFailed(_logger, exception);
-                await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            _observer.OnProgress(snapshot);
-            await DiagnoseWaitingAsync(cancellationToken).ConfigureAwait(false);
-
-            if (snapshot.ActiveCount >= _options.MaxSilos)
-            {
-                return snapshot;
-            }
-
-            if (snapshot.PossibleCount < _options.EffectiveMinSilos)
-            {
-                throw new ClusterLaunchException(
-                    $"Only {snapshot.PossibleCount} of the {launched.Count} silos can still become active, fewer than the minimum of {_options.EffectiveMinSilos}.",
-                    snapshot);
-            }
-
-            // Nothing left to wait for: every silo that has not joined has failed for good.
-            if (snapshot.ActiveCount == snapshot.PossibleCount)
-            {
-                _observer.OnWarning(
-                    $"{snapshot.Silos.Count - snapshot.ActiveCount} of {launched.Count} silos failed; going on with the {snapshot.ActiveCount} active (minimum {_options.EffectiveMinSilos}).");
-                return snapshot;
-            }
-
-            if (snapshot.Elapsed >= _options.LaunchTimeout)
-            {
-                if (snapshot.ActiveCount < _options.EffectiveMinSilos)
-                {
-                    throw new ClusterLaunchException(
-                        $"Timed out after {DurationText.Format(_options.LaunchTimeout)} (--timeout) with {snapshot.ActiveCount} of {launched.Count} silos active; at least {_options.EffectiveMinSilos} were required.",
-                        snapshot);
-                }
-
-                // Going on with fewer: stop the stragglers so they neither join late nor run up a bill.
-                var stragglers = snapshot.Silos.Where(s => !s.IsActive).Select(s => s.Index).ToList();
-                _observer.OnWarning(
-                    $"Timed out after {DurationText.Format(_options.LaunchTimeout)} with {snapshot.ActiveCount} of {launched.Count} silos active (minimum {_options.EffectiveMinSilos}); going on with those and stopping the other {stragglers.Count}.");
-                await _backend.StopSilosAsync(stragglers, cancellationToken).ConfigureAwait(false);
-                return snapshot;
-            }
-
-            await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Silos that wait to start longer than <see cref="ClusterLaunchOptions.WaitingDiagnosisAfter"/>: ask the backend
-    /// why, then again every so often, and say only what is new (one line per distinct cause).
-    /// </summary>
-    private async Task DiagnoseWaitingAsync(CancellationToken cancellationToken)
-    {
-        if (_backend is not IWaitingSiloDiagnostics diagnostics || !_lastStatuses.Any(s => s.State == SiloBackendState.Runnable))
-        {
-            _waitingSince = null;
-            return;
-        }
-
-        _waitingSince ??= _time.GetTimestamp();
-        var recheck = TimeSpan.FromTicks(Math.Min(_options.WaitingDiagnosisAfter.Ticks, TimeSpan.FromSeconds(30).Ticks));
-        if (_time.GetElapsedTime(_waitingSince.Value) < _options.WaitingDiagnosisAfter
-            || (_lastDiagnosis is { } last && _time.GetElapsedTime(last) < recheck))
-        {
-            return;
-        }
-
-        _lastDiagnosis = _time.GetTimestamp();
-        try
-        {
-            var lines = await diagnostics.DiagnoseWaitingAsync(_lastStatuses, cancellationToken).ConfigureAwait(false);
-            foreach (var line in lines.Where(l => !_diagnosed.Contains(l)))
-            {
-                _observer.OnWarning("Why RUNNABLE: " + line);
-            }
-
-            _diagnosed = [.. lines];
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // A diagnosis is a courtesy: a failed Describe call must not fail the launch.
-            LogObserveFailed(_logger, exception);
-        }
-    }
-
-    private async Task<ClusterLaunchSnapshot> ObserveAsync(IReadOnlyList<LaunchedSilo> launched, long started, CancellationToken cancellationToken)
-    {
-        var backendTask = _backend.DescribeAsync(cancellationToken);
-        var membershipTask = _membership.ReadAsync(cancellationToken);
-        var statuses = (await backendTask.ConfigureAwait(false)).ToDictionary(s => s.Index);
-        _lastStatuses = [.. statuses.Values];
-        var table = await membershipTask.ConfigureAwait(false);
-
-        // A silo that restarted has several rows under one name; the newest generation is the one that counts.
-        var rows = table.Members
-            .Select(m => m.Item1)
-            .Where(e => !string.IsNullOrEmpty(e.SiloName))
-            .GroupBy(e => e.SiloName, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.MaxBy(e => e.SiloAddress.Generation)!, StringComparer.Ordinal);
-
-        var silos = launched
-            .Select(silo =>
-            {
-                statuses.TryGetValue(silo.Index, out var status);
-                rows.TryGetValue(silo.Name, out var row);
-                return new SiloLaunchState(silo.Index, silo.Name, status, row?.Status, row?.SiloAddress);
-            })
-            .ToList();
-        return new ClusterLaunchSnapshot(_options.ClusterId, silos, _time.GetElapsedTime(started), _options.LaunchTimeout, _options.EffectiveMinSilos);
     }
 
     private IHost BuildClientHost()
@@ -335,12 +200,6 @@ public sealed partial class ClusterLauncher
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Launching {Count} silo(s) on the {Backend} backend for cluster {ClusterId} (membership: {Membership})")]
     private static partial void LogLaunching(ILogger logger, int count, string backend, string clusterId, string membership);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading the silos' state failed; retrying")]
-    private static partial void LogObserveFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reading the silos' state works again")]
-    private static partial void LogObserveRecovered(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster ready: {Count} silo(s) active and the client connected after {Seconds:0.0} s")]
     private static partial void LogReady(ILogger logger, int count, double seconds);

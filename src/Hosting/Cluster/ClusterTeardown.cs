@@ -27,6 +27,9 @@ internal sealed partial class ClusterTeardown(
     /// <summary>The health monitor to stop first (so the silos' planned stop is not reported as deaths), once it exists.</summary>
     public ClusterHealthMonitor? Monitor { get; set; }
 
+    /// <summary>The resizer to release once the monitor is stopped.</summary>
+    public Elasticity.ClusterResizer? Resizer { get; set; }
+
     /// <summary>The manager lease renewer, stopped after the silos and before the rows (and lease) are deleted.</summary>
     public ManagerLeaseRenewer? LeaseRenewer { get; set; }
 
@@ -59,6 +62,8 @@ internal sealed partial class ClusterTeardown(
         {
             await monitor.DisposeAsync().ConfigureAwait(false);
         }
+
+        Resizer?.Dispose();
 
         // The client and the silos stop together: the client's goodbyes need not delay the silos' stop.
         var clientStopped = StopClientAsync(force);

@@ -71,6 +71,8 @@ public static class OrleansBatchSiloExtensions
                 batch, job, sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         }
         services.AddSiloAddressResolver();
+        services.AddSingleton<Spot.SiloExitStatus>();
+        services.AddHostedService<Spot.SpotInterruptionWatcher>();
         services.AddSingleton<IPostConfigureOptions<EndpointOptions>, EndpointAddressConfigurator>();
 
         builder.UseOrleans(silo =>

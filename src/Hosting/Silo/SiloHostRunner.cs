@@ -41,7 +41,9 @@ public static partial class SiloHostRunner
                 }
 
                 await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-                return 0;
+
+                // A silo that left for a reason its manager must know (a Spot notice) says so in its exit code.
+                return (host.Services.GetService(typeof(Spot.SiloExitStatus)) as Spot.SiloExitStatus)?.ExitCode ?? SiloExitCodes.Success;
             }
             finally
             {

@@ -40,4 +40,11 @@ public sealed class SiloHostingOptions
     /// 30 seconds AWS Batch (ECS) waits between SIGTERM and SIGKILL.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How often a silo on EC2 asks the instance metadata service for a Spot interruption notice; on one it leaves the
+    /// cluster gracefully and exits with <see cref="SiloExitCodes.Interrupted"/> so it is replaced. Default 5 seconds
+    /// (AWS's advice); zero turns it off. Only asked inside a Batch job on EC2 (not Fargate, not locally).
+    /// </summary>
+    public TimeSpan SpotInterruptionCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
 }

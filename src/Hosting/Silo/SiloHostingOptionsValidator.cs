@@ -34,6 +34,11 @@ internal sealed class SiloHostingOptionsValidator : IValidateOptions<SiloHosting
             failures.Add($"{Section}:ShutdownTimeout must be positive, got {options.ShutdownTimeout}.");
         }
 
+        if (options.SpotInterruptionCheckPeriod < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:SpotInterruptionCheckPeriod must be zero (off) or positive, got {options.SpotInterruptionCheckPeriod}.");
+        }
+
         if (options.ParentProcessId is <= 0)
         {
             failures.Add($"{Section}:ParentProcessId must be a process id, got {options.ParentProcessId}.");

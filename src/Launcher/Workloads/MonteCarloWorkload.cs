@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Orleans.Batch.Application;
@@ -50,12 +51,14 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
 
         var pending = new Queue<int>(Enumerable.Range(0, chunkCount));
         var results = new MonteCarloChunk[chunkCount];
-        var failedSilos = new HashSet<string>(StringComparer.Ordinal);
+        // By address, not name: a replaced silo keeps its name and comes back with a new address (generation).
+        var failedSilos = new HashSet<SiloAddress>();
+        var losses = new ConcurrentQueue<ClusterSilo>();
+        void OnLost(object? sender, ClusterSiloEventArgs e) => losses.Enqueue(e.Silo);
         var running = new Dictionary<Task<MonteCarloChunk>, (int Chunk, ClusterSilo Silo)>();
         var stopwatch = Stopwatch.StartNew();
         var completed = 0;
         var reported = -1;
-        var lossesHandled = 0;
 
         // A progress bar on a terminal; a line every 10 % in logs and CI.
         ProgressTask? bar = null;
@@ -80,7 +83,7 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
             while (completed < chunkCount)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var live = cluster.LiveSilos.Where(s => !failedSilos.Contains(s.Name)).ToList();
+                var live = cluster.LiveSilos.Where(s => !failedSilos.Contains(s.Address)).ToList();
                 if (live.Count == 0)
                 {
                     throw new InvalidOperationException("No silo is left to run the remaining chunks.");
@@ -103,10 +106,9 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
                 var any = Task.WhenAny(running.Keys);
                 await Task.WhenAny(any, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                if (cluster.LostSilos.Count > lossesHandled)
+                if (!losses.IsEmpty)
                 {
-                    lossesHandled = cluster.LostSilos.Count;
-                    RunAgainAfterLoss(cluster, running, pending, failedSilos, context);
+                    RunAgainAfterLoss(losses, running, pending, failedSilos, context);
                     continue;
                 }
 
@@ -127,7 +129,7 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
                 catch (Exception exception) when (IsSiloFailure(exception) && !cancellationToken.IsCancellationRequested)
                 {
                     // The silo is gone (or going): run its chunk elsewhere and stop sending it work.
-                    if (failedSilos.Add(doneSilo.Name))
+                    if (failedSilos.Add(doneSilo.Address))
                     {
                         context.Console.MarkupLineInterpolated($"[yellow]warning:[/] {doneSilo} failed a call ({exception.GetType().Name}: {FirstLine(exception.Message)}); re-running its chunks on the other silos");
                     }
@@ -137,17 +139,30 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
             }
         }
 
-        if (context.IsInteractive)
+        async Task RunWithProgressAsync()
         {
-            await context.Console.Progress().AutoClear(true).StartAsync(async progress =>
+            if (context.IsInteractive)
             {
-                bar = progress.AddTask($"montecarlo: {chunkCount} chunks on {cluster.Silos.Count} silos", maxValue: chunkCount);
+                await context.Console.Progress().AutoClear(true).StartAsync(async progress =>
+                {
+                    bar = progress.AddTask($"montecarlo: {chunkCount} chunks on {cluster.Silos.Count} silos", maxValue: chunkCount);
+                    await RunChunksAsync().ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            }
+            else
+            {
                 await RunChunksAsync().ConfigureAwait(false);
-            }).ConfigureAwait(false);
+            }
         }
-        else
+
+        cluster.SiloLost += OnLost;
+        try
         {
-            await RunChunksAsync().ConfigureAwait(false);
+            await RunWithProgressAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            cluster.SiloLost -= OnLost;
         }
 
         var inside = results.Sum(r => r.Inside);
@@ -169,15 +184,18 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
     /// counts (it has its own seed); the first answer wins.
     /// </summary>
     private static void RunAgainAfterLoss(
-        BatchCluster cluster,
+        ConcurrentQueue<ClusterSilo> losses,
         Dictionary<Task<MonteCarloChunk>, (int Chunk, ClusterSilo Silo)> running,
         Queue<int> pending,
-        HashSet<string> failedSilos,
+        HashSet<SiloAddress> failedSilos,
         WorkloadContext context)
     {
-        foreach (var lost in cluster.LostSilos.Select(l => l.Silo).Where(s => failedSilos.Add(s.Name)))
+        while (losses.TryDequeue(out var lost))
         {
-            context.Console.MarkupLineInterpolated($"[yellow]warning:[/] re-running the chunks of {lost} on the other silos");
+            if (failedSilos.Add(lost.Address))
+            {
+                context.Console.MarkupLineInterpolated($"[yellow]warning:[/] re-running the chunks of {lost} on the other silos");
+            }
         }
 
         foreach (var (call, (chunk, _)) in running.OrderBy(r => r.Value.Chunk).ToList())

@@ -1,4 +1,3 @@
-using System.Text;
 using Orleans.Batch.Tests.Infrastructure;
 
 namespace Orleans.Batch.Tests.EndToEnd;
@@ -11,10 +10,10 @@ public sealed class SiloFailureTests
     public async Task A_killed_silo_is_named_and_the_workload_completes_on_the_rest()
     {
         var leaks = new ProcessLeakDetector();
-        await using var launcher = LauncherProcess.Start(leaks, ["--silos", "3:4", "--workload", "montecarlo", "-o", "samples=8e8", "-o", "chunks=32"]);
+        await using var launcher = LauncherProcess.Start(leaks, ["--silos", "3:4", "--replace-lost", "0", "--workload", "montecarlo", "-o", "samples=8e8", "-o", "chunks=32"]);
         await launcher.WaitForOutputAsync("montecarlo: ", TimeSpan.FromMinutes(3));
 
-        await PosixSignals.SendAsync(SiloProcessId(leaks, "local-2"), "KILL");
+        await PosixSignals.SendAsync(leaks.FindSiloProcess("local-2"), "KILL");
         var exitCode = await launcher.WaitForExitAsync(TimeSpan.FromMinutes(4));
 
         exitCode.ShouldBe(0, launcher.StandardError);
@@ -25,13 +24,33 @@ public sealed class SiloFailureTests
     }
 
     [Fact]
+    public async Task A_killed_silo_is_replaced_under_its_name_and_the_answer_is_the_same()
+    {
+        const long Samples = 800_000_000;
+        const int Chunks = 64;
+        var leaks = new ProcessLeakDetector();
+        await using var launcher = LauncherProcess.Start(leaks, ["--silos", "3", "--workload", "montecarlo", "-o", $"samples={Samples}", "-o", $"chunks={Chunks}"]);
+        await launcher.WaitForOutputAsync("montecarlo: ", TimeSpan.FromMinutes(3));
+
+        await PosixSignals.SendAsync(leaks.FindSiloProcess("local-1"), "KILL");
+        var exitCode = await launcher.WaitForExitAsync(TimeSpan.FromMinutes(4));
+
+        exitCode.ShouldBe(0, launcher.StandardError);
+        launcher.StandardError.ShouldContain("silo 1 (local-1) at 127.0.0.1");
+        launcher.StandardError.ShouldContain("was lost (killed (exit code 137)); replacing it (replacement 1 of 2, --replace-lost)");
+        launcher.StandardError.ShouldNotContain("fewer than the minimum");
+        launcher.StandardOutput.ShouldContain($"Monte Carlo estimate of pi: {MonteCarloAnswer.Expected(Samples, Chunks)} ");
+        await leaks.AssertNoneLeftAsync();
+    }
+
+    [Fact]
     public async Task Below_the_minimum_the_workload_stops_with_an_error_naming_the_lost_silo()
     {
         var leaks = new ProcessLeakDetector();
-        await using var launcher = LauncherProcess.Start(leaks, ["--silos", "2", "--workload", "montecarlo", "-o", "samples=5e10"]);
+        await using var launcher = LauncherProcess.Start(leaks, ["--silos", "2", "--replace-lost", "0", "--workload", "montecarlo", "-o", "samples=5e10"]);
         await launcher.WaitForOutputAsync("montecarlo: ", TimeSpan.FromMinutes(3));
 
-        await PosixSignals.SendAsync(SiloProcessId(leaks, "local-1"), "KILL");
+        await PosixSignals.SendAsync(leaks.FindSiloProcess("local-1"), "KILL");
         var exitCode = await launcher.WaitForExitAsync(TimeSpan.FromMinutes(2));
 
         exitCode.ShouldBe(1, launcher.StandardError);
@@ -40,21 +59,5 @@ public sealed class SiloFailureTests
         error.ShouldContain("silo 1 (local-1)");
         launcher.StandardError.ShouldContain("Released in");
         await leaks.AssertNoneLeftAsync();
-    }
-
-    private static int SiloProcessId(ProcessLeakDetector leaks, string siloName)
-    {
-        var needle = Encoding.UTF8.GetBytes($"OrleansBatch__Silo__Name={siloName}\0");
-        return leaks.FindProcesses().Single(pid =>
-        {
-            try
-            {
-                return File.ReadAllBytes($"/proc/{pid}/environ").AsSpan().IndexOf(needle) >= 0;
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        });
     }
 }

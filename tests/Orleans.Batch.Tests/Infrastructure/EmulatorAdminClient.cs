@@ -49,6 +49,21 @@ public sealed class EmulatorAdminClient(Uri baseAddress, Action<JsonArray>? onJo
         return jobs;
     }
 
+    /// <summary>Takes the job's instance away now, as a Spot reclamation does.</summary>
+    public async Task ReclaimAsync(string jobId)
+    {
+        using var response = await _http.PostAsync($"_emulator/jobs/{jobId}/reclaim", content: null);
+        await OkAsync(response);
+    }
+
+    /// <summary>Gives the job's instance a Spot interruption notice, and reclaims it <paramref name="reclaimAfter"/> later if given.</summary>
+    public async Task SpotNoticeAsync(string jobId, TimeSpan? reclaimAfter = null)
+    {
+        var query = reclaimAfter is { } after ? $"?reclaimAfterSeconds={after.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";
+        using var response = await _http.PostAsync($"_emulator/jobs/{jobId}/spot-notice{query}", content: null);
+        await OkAsync(response);
+    }
+
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => await _http.SendAsync(request);
 
     public async Task ShutdownAsync()

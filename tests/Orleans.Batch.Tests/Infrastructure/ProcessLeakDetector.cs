@@ -49,6 +49,23 @@ public sealed class ProcessLeakDetector
         return found;
     }
 
+    /// <summary>The pid of the marked silo process named <paramref name="siloName"/> (its <c>OrleansBatch__Silo__Name</c>).</summary>
+    public int FindSiloProcess(string siloName)
+    {
+        var needle = Encoding.UTF8.GetBytes($"OrleansBatch__Silo__Name={siloName}\0");
+        return FindProcesses().Single(pid =>
+        {
+            try
+            {
+                return File.ReadAllBytes($"/proc/{pid}/environ").AsSpan().IndexOf(needle) >= 0;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        });
+    }
+
     /// <summary>Waits until no marked process is left, up to <paramref name="timeout"/>; returns what is left.</summary>
     public async Task<IReadOnlyList<int>> WaitUntilNoneLeftAsync(TimeSpan timeout)
     {

@@ -5,8 +5,8 @@ using Polly;
 namespace Orleans.Batch.Hosting.Silo.Addressing;
 
 /// <summary>
-/// Reads the instance's private IPv4 address from the EC2 instance metadata service, the IMDSv2 way: a session
-/// token from <c>PUT /latest/api/token</c>, then <c>GET /latest/meta-data/local-ipv4</c> with that token.
+/// Reads the EC2 instance metadata service the IMDSv2 way (a session token from <c>PUT /latest/api/token</c>, then
+/// <c>GET /latest/meta-data/…</c> with that token): the instance's private IPv4 address, and Spot interruption notices.
 /// </summary>
 /// <remarks>
 /// AWSSDK.Core's <c>Amazon.Util.EC2InstanceMetadata</c> is not used for the requests: it is static, caches
@@ -17,6 +17,7 @@ internal sealed class Ec2InstanceMetadataClient(HttpClient httpClient, Resilienc
 {
     public const string TokenPath = "latest/api/token";
     public const string LocalIPv4Path = "latest/meta-data/local-ipv4";
+    public const string SpotInstanceActionPath = "latest/meta-data/spot/instance-action";
     public const string TokenTtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
     public const string TokenHeader = "X-aws-ec2-metadata-token";
 
@@ -26,7 +27,18 @@ internal sealed class Ec2InstanceMetadataClient(HttpClient httpClient, Resilienc
     /// <summary>Gets the instance's private IPv4 address, as the service wrote it.</summary>
     /// <exception cref="HttpRequestException">The service failed, refused (403: IMDS is off) or answered with an error status.</exception>
     /// <exception cref="Polly.Timeout.TimeoutRejectedException">The service did not answer in time.</exception>
-    public async Task<string> GetLocalIPv4Async(Uri endpoint, CancellationToken cancellationToken)
+    public async Task<string> GetLocalIPv4Async(Uri endpoint, CancellationToken cancellationToken) =>
+        await GetAsync(endpoint, LocalIPv4Path, notFoundIsNull: false, cancellationToken).ConfigureAwait(false)
+        ?? throw new HttpRequestException("local-ipv4 is missing", null, HttpStatusCode.NotFound);
+
+    /// <summary>
+    /// Gets the Spot interruption notice (<c>spot/instance-action</c>, a JSON document with the action and its time), or
+    /// null while there is none (the service answers 404 until EC2 gives notice).
+    /// </summary>
+    public Task<string?> GetSpotInstanceActionAsync(Uri endpoint, CancellationToken cancellationToken) =>
+        GetAsync(endpoint, SpotInstanceActionPath, notFoundIsNull: true, cancellationToken);
+
+    private async Task<string?> GetAsync(Uri endpoint, string path, bool notFoundIsNull, CancellationToken cancellationToken)
     {
         var baseUri = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
         var token = await GetTokenAsync(new Uri(baseUri, TokenPath), cancellationToken).ConfigureAwait(false);
@@ -40,10 +52,15 @@ internal sealed class Ec2InstanceMetadataClient(HttpClient httpClient, Resilienc
                 }
 
                 using var response = await state.Client.SendAsync(request, cancellation).ConfigureAwait(false);
+                if (state.NotFoundIsNull && response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return null;
+                }
+
                 response.EnsureSuccessStatusCode();
                 return (await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false)).Trim();
             },
-            (Client: httpClient, Uri: new Uri(baseUri, LocalIPv4Path), Token: token),
+            (Client: httpClient, Uri: new Uri(baseUri, path), Token: token, NotFoundIsNull: notFoundIsNull),
             cancellationToken).ConfigureAwait(false);
     }
 

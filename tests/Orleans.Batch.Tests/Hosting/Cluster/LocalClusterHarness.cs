@@ -16,7 +16,7 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
 {
     private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("orleans-batch-tests-").FullName;
 
-    public LocalClusterHarness(int maxSilos, int? minSilos = null, TimeSpan? timeout = null, Action<int, IDictionary<string, string>>? configureSilo = null)
+    public LocalClusterHarness(int maxSilos, int? minSilos = null, TimeSpan? timeout = null, Action<int, IDictionary<string, string>>? configureSilo = null, int? replaceLost = null)
     {
         ClusterId = $"test-{Guid.NewGuid():N}"[..20];
         Backend = new LocalProcessBackend(
@@ -34,7 +34,7 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
         Launcher = new ClusterLauncher(
             Backend,
             Membership,
-            new ClusterLaunchOptions { ClusterId = ClusterId, MaxSilos = maxSilos, MinSilos = minSilos, LaunchTimeout = timeout ?? TimeSpan.FromMinutes(2) },
+            new ClusterLaunchOptions { ClusterId = ClusterId, MaxSilos = maxSilos, MinSilos = minSilos, ReplaceLost = replaceLost, LaunchTimeout = timeout ?? TimeSpan.FromMinutes(2) },
             Observer,
             NullLoggerFactory.Instance);
     }
@@ -93,6 +93,25 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
         }
 
         public void OnWarning(string message) => Warnings.Add(message);
+
+        /// <summary>Every change of the running cluster's silos, in order: "added 2", "removed 3", "replacing 1 (1/2)", "lost 1".</summary>
+        public List<string> Changes { get; } = [];
+
+        public void OnSiloAdded(ClusterSilo silo) => Record($"added {silo.Index}");
+
+        public void OnSiloRemoved(ClusterSilo silo, string reason) => Record($"removed {silo.Index}");
+
+        public void OnSiloReplacing(LostSilo silo, int used, int budget) => Record($"replacing {silo.Silo.Index} ({used}/{budget})");
+
+        public void OnSiloLost(LostSilo silo) => Record($"lost {silo.Silo.Index}: {silo.Reason}");
+
+        private void Record(string change)
+        {
+            lock (Changes)
+            {
+                Changes.Add(change);
+            }
+        }
 
         public void OnTeardownCompleted(ClusterTeardownReport report) => Teardowns.Add(report);
     }

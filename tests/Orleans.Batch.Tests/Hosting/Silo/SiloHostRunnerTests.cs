@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Silo;
 
 namespace Orleans.Batch.Tests.Hosting.Silo;
@@ -38,6 +39,7 @@ public sealed class SiloHostRunnerTests
             attempts++;
             var ports = FreePortFinder.FindFreePorts(IPAddress.Loopback, 2);
             var host = Host.CreateDefaultBuilder()
+                .ConfigureLogging(logging => logging.ClearProviders())
                 .UseOrleans(silo => silo.UseLocalhostClustering(ports[0], attempts == 1 ? takenPort : ports[1], serviceId: "runner-test", clusterId: $"runner-{attempts}"))
                 .Build();
             second = attempts == 2 ? host : null;

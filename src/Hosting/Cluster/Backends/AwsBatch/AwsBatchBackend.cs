@@ -9,8 +9,8 @@ namespace Orleans.Batch.Hosting.Cluster.Backends.AwsBatch;
 
 /// <summary>
 /// Runs each silo as an AWS Batch job: one array job of N children (a single job when N = 1), whose
-/// containers run the Launcher's <c>silo</c> role. Tear-down terminates exactly the job this backend submitted:
-/// one TerminateJob for the array parent (Batch terminates its children).
+/// containers run the app's <c>silo</c> role; growing the cluster submits another. Tear-down terminates exactly the jobs this backend submitted:
+/// one TerminateJob per array parent (Batch terminates its children).
 /// </summary>
 internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOptions options, TimeProvider timeProvider, ILogger<AwsBatchBackend> logger) : ISiloBackend, IWaitingSiloDiagnostics
 {
@@ -18,18 +18,37 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
     public const string BackendName = "aws-batch";
 
     private readonly Lock _gate = new();
-    private string? _jobId;
-    private int _count;
-    private string? _jobName;
+    private readonly List<Submission> _submissions = [];
+    private string? _uncertainJobName;
     private string? _clusterId;
-    private bool _submitOutcomeUnknown;
     private DateTimeOffset _submittedAfter;
 
     /// <inheritdoc />
     public string Name => BackendName;
 
-    /// <summary>The submitted job's id (the array parent for N ≥ 2), once submitted.</summary>
-    public string? JobId => _jobId;
+    /// <summary>The first submitted job's id (the array parent for N ≥ 2), once submitted.</summary>
+    public string? JobId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _submissions.Count > 0 ? _submissions[0].JobId : null;
+            }
+        }
+    }
+
+    /// <summary>Every job this backend submitted: the launch's, then one per growth of the cluster.</summary>
+    public IReadOnlyList<string> JobIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _submissions.Select(s => s.JobId)];
+            }
+        }
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<LaunchedSilo>> LaunchAsync(SiloLaunchSpec spec, CancellationToken cancellationToken)
@@ -37,10 +56,10 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
         ArgumentNullException.ThrowIfNull(spec);
         cancellationToken.ThrowIfCancellationRequested();
         var request = BuildRequest(spec);
+        int firstIndex;
         lock (_gate)
         {
-            _count = spec.Count;
-            _jobName = request.JobName;
+            firstIndex = _submissions.Count == 0 ? 0 : _submissions[^1].FirstIndex + _submissions[^1].Count;
             _clusterId = spec.ClusterId;
             _submittedAfter = timeProvider.GetUtcNow();
         }
@@ -54,31 +73,38 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
         }
         catch (AwsBatchException exception) when (exception.ErrorCode == AwsBatchErrorCodes.SubmitJobOutcomeUnknown)
         {
-            _submitOutcomeUnknown = true;
+            lock (_gate)
+            {
+                _uncertainJobName = request.JobName;
+            }
+
             throw;
         }
 
-        _jobId = response.JobId;
+        var submission = new Submission(response.JobId, firstIndex, spec.Count);
+        lock (_gate)
+        {
+            _submissions.Add(submission);
+        }
+
         LogSubmitted(logger, spec.Count, response.JobId, request.JobName, options.JobQueue);
-        return spec.Count == 1
-            ? [new LaunchedSilo(0, response.JobId, response.JobId)]
-            : [.. Enumerable.Range(0, spec.Count).Select(i => new LaunchedSilo(i, ChildId(response.JobId, i), ChildId(response.JobId, i)))];
+        return [.. submission.SiloJobIds().Select((id, i) => new LaunchedSilo(firstIndex + i, id, id))];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SiloBackendStatus>> DescribeAsync(CancellationToken cancellationToken)
     {
-        if (_jobId is not { } jobId)
+        var silos = Silos();
+        if (silos.Count == 0)
         {
             return [];
         }
 
-        var ids = SiloJobIds(jobId);
-        var jobs = (await client.DescribeJobsAsync(ids, cancellationToken).ConfigureAwait(false))
+        var jobs = (await client.DescribeJobsAsync([.. silos.Select(s => s.JobId)], cancellationToken).ConfigureAwait(false))
             .ToDictionary(j => j.JobId, StringComparer.Ordinal);
-        return [.. ids.Select((id, index) => jobs.TryGetValue(id, out var job)
-            ? ToStatus(index, job)
-            : new SiloBackendStatus(index, SiloBackendState.Submitted, "not created yet"))];
+        return [.. silos.Select(silo => jobs.TryGetValue(silo.JobId, out var job)
+            ? ToStatus(silo.Index, job)
+            : new SiloBackendStatus(silo.Index, SiloBackendState.Submitted, "not created yet"))];
     }
 
     /// <inheritdoc />
@@ -89,16 +115,11 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
     public async Task StopSilosAsync(IReadOnlyCollection<int> indexes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(indexes);
-        if (_jobId is not { } jobId)
+        foreach (var silo in Silos().Where(s => indexes.Contains(s.Index)))
         {
-            return;
-        }
-
-        var ids = SiloJobIds(jobId);
-        foreach (var index in indexes.Where(i => i >= 0 && i < ids.Count))
-        {
+            // TerminateJob stops the container the way ECS does: SIGTERM, so the silo leaves the cluster gracefully.
             await client.TerminateJobAsync(
-                new TerminateJobRequest { JobId = ids[index], Reason = "Orleans.Batch: not needed, the cluster went on without this silo" },
+                new TerminateJobRequest { JobId = silo.JobId, Reason = "Orleans.Batch: the manager stopped this silo" },
                 CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -107,17 +128,37 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
     public async Task<TeardownOutcome> TerminateAllAsync(TeardownRequest request, CancellationToken force)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_jobId is not { } jobId)
+        List<Submission> submissions;
+        string? uncertain;
+        lock (_gate)
         {
-            return _submitOutcomeUnknown
-                ? await TerminateUncertainSubmissionAsync().ConfigureAwait(false)
-                : new TeardownOutcome(0, 0, "no Batch job was submitted");
+            submissions = [.. _submissions];
+            uncertain = _uncertainJobName;
         }
 
-        // One TerminateJob, whatever N: Batch terminates an array job's children with their parent, and cancels jobs
-        // that have not started yet. It is retried and confirmed: the lease and rows stay until Batch says so.
-        return await new AwsBatchJobTerminator(client, options, timeProvider, logger)
-            .TerminateAsync(jobId, SiloJobIds(jobId), request, force).ConfigureAwait(false);
+        var outcomes = new List<TeardownOutcome>();
+        if (uncertain is not null)
+        {
+            outcomes.Add(await TerminateUncertainSubmissionAsync(uncertain, [.. submissions.Select(s => s.JobId)]).ConfigureAwait(false));
+        }
+
+        if (submissions.Count == 0)
+        {
+            return outcomes.Count > 0 ? outcomes[0] : new TeardownOutcome(0, 0, "no Batch job was submitted");
+        }
+
+        // One TerminateJob per submission, whatever its size: Batch terminates an array job's children with their
+        // parent, and cancels jobs that have not started yet. Each is retried and confirmed: the lease and rows stay
+        // until Batch says so. A grown cluster's submissions are released together.
+        var terminator = new AwsBatchJobTerminator(client, options, timeProvider, logger);
+        outcomes.AddRange(await Task.WhenAll(submissions.Select(s => terminator.TerminateAsync(s.JobId, s.SiloJobIds(), request, force))).ConfigureAwait(false));
+        return outcomes.Count == 1 ? outcomes[0] : new TeardownOutcome(
+            outcomes.Sum(o => o.StoppedGracefully),
+            outcomes.Sum(o => o.Killed),
+            string.Join("; ", outcomes.Select(o => o.Description)))
+        {
+            StillRunning = [.. outcomes.SelectMany(o => o.StillRunning)],
+        };
     }
 
     /// <inheritdoc />
@@ -201,22 +242,25 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
                 ResourceRequirements = resources.Count > 0 ? resources : null,
             },
             Timeout = new JobTimeout { AttemptDurationSeconds = (int)Math.Max(60, Math.Ceiling(options.MaxRuntime.TotalSeconds)) },
-            RetryStrategy = new RetryStrategy { Attempts = 1 },
+            // Silos lost to their infrastructure (Spot, an instance failure) are retried by Batch itself, keeping their job
+            // id and so their silo name; the manager holds the cluster-wide budget (see InfrastructureLoss).
+            RetryStrategy = InfrastructureLoss.BatchRetryStrategy(spec.Replacements?.AttemptsPerSilo ?? 1),
             PropagateTags = true,
             Tags = tags,
         };
     }
 
-    private async Task<TeardownOutcome> TerminateUncertainSubmissionAsync()
+    private async Task<TeardownOutcome> TerminateUncertainSubmissionAsync(string jobName, IReadOnlyCollection<string> known)
     {
         // SubmitJob's answer was lost and the client could not tell whether the job exists. Look for it by its
-        // exact, cluster-unique name, and terminate only what also carries this cluster's tag.
+        // exact, cluster-unique name, and terminate only what also carries this cluster's tag (and is not a
+        // submission this backend knows, which is terminated on its own).
         var terminated = 0;
         await foreach (var summary in client.ListAllJobsAsync(
-            new ListJobsRequest { JobQueue = options.JobQueue, Filters = [ListJobsFilter.ForJobName(_jobName!)] },
+            new ListJobsRequest { JobQueue = options.JobQueue, Filters = [ListJobsFilter.ForJobName(jobName)] },
             CancellationToken.None).ConfigureAwait(false))
         {
-            if (summary.CreatedAt is { } created && created < _submittedAfter.AddMinutes(-1))
+            if ((summary.CreatedAt is { } created && created < _submittedAfter.AddMinutes(-1)) || known.Contains(summary.JobId))
             {
                 continue;
             }
@@ -231,12 +275,17 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
         }
 
         return new TeardownOutcome(0, terminated, terminated == 0
-            ? $"SubmitJob's outcome was unknown; no job named {_jobName} was found"
-            : $"SubmitJob's outcome was unknown; terminated {terminated} job(s) named {_jobName}");
+            ? $"SubmitJob's outcome was unknown; no job named {jobName} was found"
+            : $"SubmitJob's outcome was unknown; terminated {terminated} job(s) named {jobName}");
     }
 
-    private List<string> SiloJobIds(string jobId) =>
-        _count == 1 ? [jobId] : [.. Enumerable.Range(0, _count).Select(i => ChildId(jobId, i))];
+    private List<(int Index, string JobId)> Silos()
+    {
+        lock (_gate)
+        {
+            return [.. _submissions.SelectMany(s => s.SiloJobIds().Select((id, i) => (s.FirstIndex + i, id)))];
+        }
+    }
 
     private static SiloBackendStatus ToStatus(int index, JobDetail job)
     {
@@ -268,7 +317,44 @@ internal partial class AwsBatchBackend(IAwsBatchClient client, AwsBatchBackendOp
         }
 
         var logStream = job.Container?.LogStreamName is { Length: > 0 } stream ? $"CloudWatch Logs stream {stream}" : null;
-        return new SiloBackendStatus(index, state, reason.Count > 0 ? string.Join("; ", reason) : null, job.Container?.ExitCode, logStream);
+
+        // A job Batch is trying again: its finished attempts are listed; the current one is the next.
+        var finished = job.Attempts ?? [];
+        var attempt = state.IsTerminal() ? Math.Max(1, finished.Count) : finished.Count + 1;
+        var previous = state.IsTerminal() ? (finished.Count >= 2 ? finished[^2] : null) : (finished.Count >= 1 ? finished[^1] : null);
+        return new SiloBackendStatus(index, state, reason.Count > 0 ? string.Join("; ", reason) : null, job.Container?.ExitCode, logStream)
+        {
+            Attempt = attempt,
+            PreviousAttemptReason = previous is null ? null : DescribeAttempt(previous),
+        };
+    }
+
+    private static string DescribeAttempt(AttemptDetail attempt)
+    {
+        var parts = new List<string>();
+        if (attempt.StatusReason is { Length: > 0 } statusReason)
+        {
+            parts.Add(statusReason);
+        }
+
+        if (attempt.Container?.Reason is { Length: > 0 } reason && reason != attempt.StatusReason)
+        {
+            parts.Add(reason);
+        }
+
+        if (attempt.Container?.ExitCode is { } exitCode)
+        {
+            parts.Add($"exit code {exitCode.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return parts.Count > 0 ? string.Join("; ", parts) : "ended";
+    }
+
+    /// <summary>One SubmitJob: an array job of <paramref name="Count"/> children (a single job for one silo).</summary>
+    private sealed record Submission(string JobId, int FirstIndex, int Count)
+    {
+        public IReadOnlyList<string> SiloJobIds() =>
+            Count == 1 ? [JobId] : [.. Enumerable.Range(0, Count).Select(i => ChildId(JobId, i))];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submitted {Count} silo job(s) as {JobId} ({JobName}) to queue {Queue}")]

@@ -40,10 +40,9 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public bool StopRequested => _stopRequested;
 
-    public static SiloProcess Start(int index, string name, IReadOnlyDictionary<string, string> environment, LocalProcessBackendOptions options)
+    public static SiloProcess Start(int index, string name, string logPath, IReadOnlyDictionary<string, string> environment, LocalProcessBackendOptions options, Action<SiloProcess>? onExited = null)
     {
         Directory.CreateDirectory(options.LogDirectory);
-        var logPath = Path.Combine(options.LogDirectory, $"silo-{index}.log");
         var log = new StreamWriter(new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
 
         var startInfo = new ProcessStartInfo(options.FileName)
@@ -68,6 +67,11 @@ internal sealed class SiloProcess : IAsyncDisposable
         var silo = new SiloProcess(index, name, process, log, logPath, options);
         process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
+        if (onExited is not null)
+        {
+            process.Exited += (_, _) => onExited(silo);
+        }
+
         try
         {
             process.Start();
@@ -111,6 +115,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>Kills the silo and anything it started.</summary>
     public void Kill()
     {
+        _stopRequested = true;
         try
         {
             if (!_process.HasExited)
