@@ -6,4 +6,5 @@ using Orleans.Batch.Launcher.Workloads;
 var app = OrleansBatchApplication.CreateBuilder(args);
 app.AddWorkload(new DemoWorkload());
 app.AddWorkload(new MonteCarloWorkload());
+app.AddWorkload(new ElasticWorkload());
 return await app.RunAsync();

@@ -38,6 +38,26 @@ internal static class OrleansBatchCommandLine
         HelpName = "N",
     };
 
+    /// <summary>The cluster keeps the size it was launched with.</summary>
+    public const string FixedScale = "fixed";
+
+    /// <summary>The cluster scales between --silos MIN and MAX with its load.</summary>
+    public const string AdaptiveScale = "adaptive";
+
+    public static readonly Option<string> Scale = new("--scale")
+    {
+        Description = "fixed: the cluster keeps its size; adaptive: it starts with MIN of --silos MIN:MAX and grows to MAX while its silos are busy (CPU), shrinking back when they are idle (default: fixed).",
+        HelpName = "fixed|adaptive",
+        DefaultValueFactory = _ => FixedScale,
+    };
+
+    public static readonly Option<TimeSpan?> ScaleCooldown = new("--scale-cooldown")
+    {
+        Description = "With --scale adaptive: how long the cluster keeps its size after a change, and stays idle before it shrinks: 30s, 2m (default: 60s).",
+        HelpName = "DURATION",
+        CustomParser = r => ParseDuration(r, "--scale-cooldown"),
+    };
+
     public static readonly Option<TimeSpan?> Timeout = new("--timeout")
     {
         Description = "How long to wait for the silos to become active: 90, 90s, 5m, 1h (default: 3m locally, 20m on AWS Batch).",
@@ -198,9 +218,10 @@ internal static class OrleansBatchCommandLine
     {
         ReplaceLost.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 0 or > ClusterLaunchOptions.MaxReplaceLost)
+            // A value that is not a number has its own parse error already.
+            if (TryGet<int?>(result) is < 0 or > ClusterLaunchOptions.MaxReplaceLost)
             {
-                result.AddError($"--replace-lost must be between 0 and {ClusterLaunchOptions.MaxReplaceLost}, got {result.GetValueOrDefault<int?>()}.");
+                result.AddError($"--replace-lost must be between 0 and {ClusterLaunchOptions.MaxReplaceLost}, got {InputText.Quote(result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty)}");
             }
         });
         MinSilos.Validators.Add(result =>
@@ -211,6 +232,7 @@ internal static class OrleansBatchCommandLine
             }
         });
         SiloLogs.AcceptOnlyFromAmong(SiloLogLevels);
+        Scale.AcceptOnlyFromAmong(FixedScale, AdaptiveScale);
         Backend.AcceptOnlyFromAmong(BatchClusterOptions.LocalBackend, BatchClusterOptions.AwsBatchBackend, RehearsalBackend);
     }
 
@@ -234,7 +256,7 @@ internal static class OrleansBatchCommandLine
         var root = new RootCommand(
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
-            Silos, MinSilos, ReplaceLost, Timeout, Backend, Containers, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
+            Silos, MinSilos, ReplaceLost, Scale, ScaleCooldown, Timeout, Backend, Containers, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
             Table, DynamoDBEndpoint, CreateTable, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(result => ValidateManager(result, workload, workloads));
@@ -281,6 +303,7 @@ internal static class OrleansBatchCommandLine
     {
         var silos = parse.GetValue(Silos);
         var min = parse.GetValue(MinSilos) ?? silos.Min;
+        var adaptive = parse.GetValue(Scale) == AdaptiveScale;
         var queue = parse.GetValue(Queue);
         var rehearsal = parse.GetValue(Backend) == RehearsalBackend;
         var backend = rehearsal ? BatchClusterOptions.AwsBatchBackend : BatchClusterOptions.ChooseBackend(parse.GetValue(Backend), queue);
@@ -289,7 +312,8 @@ internal static class OrleansBatchCommandLine
             Cluster = new BatchClusterOptions
             {
                 Backend = backend,
-                Silos = silos.Max,
+                // Adaptive clusters start small and grow with their load; fixed ones wait for MAX and accept MIN.
+                Silos = adaptive ? silos.Min : silos.Max,
                 MinSilos = min,
                 ReplaceLost = parse.GetValue(ReplaceLost),
                 LaunchTimeout = parse.GetValue(Timeout),
@@ -314,6 +338,15 @@ internal static class OrleansBatchCommandLine
             WorkloadOptions = ParseWorkloadOptions(parse.GetValue(WorkloadOptions) ?? []),
             Hold = parse.GetValue(Hold),
             Verbose = parse.GetValue(Verbose),
+            Adaptive = adaptive
+                ? new Orleans.Batch.Hosting.Cluster.Elasticity.AdaptiveScalingOptions
+                {
+                    Minimum = silos.Min,
+                    Maximum = silos.Max,
+                    Cooldown = parse.GetValue(ScaleCooldown) ?? TimeSpan.FromSeconds(60),
+                    ScaleDownAfter = parse.GetValue(ScaleCooldown) ?? TimeSpan.FromSeconds(60),
+                }
+                : null,
             Rehearsal = rehearsal ? new RehearsalSettings(parse.GetValue(Containers)) : null,
         };
         if (rehearsal)
@@ -350,6 +383,16 @@ internal static class OrleansBatchCommandLine
         {
             // A value did not parse; its own error is already reported.
             return;
+        }
+
+        if (TryGet(result, Scale) == AdaptiveScale && silos.Min == silos.Max)
+        {
+            result.AddError($"--scale adaptive needs --silos MIN:MAX with MIN below MAX, got --silos {silos.Max}");
+        }
+
+        if (TryGet(result, Scale) != AdaptiveScale && result.GetResult(ScaleCooldown) is not null)
+        {
+            result.AddError("--scale-cooldown applies only with --scale adaptive");
         }
 
         if (minSilos is { } min && min > silos.Max)

@@ -129,7 +129,18 @@ internal static class ManagerRunner
             }
 
             var context = new WorkloadContext(Console.Out, console, settings.WorkloadOptions);
+            var adapting = settings.Adaptive is { } adaptive ? cluster.Adapt(adaptive) : null;
+            if (settings.Adaptive is { } scaling)
+            {
+                observer.Info($"Scaling with the load between {Plural(scaling.Minimum, "silo")} and {scaling.Maximum} (--scale adaptive)");
+            }
+
             var exitCode = await RunWorkloadAsync(cluster, workload, context, settings, observer, signals).ConfigureAwait(false);
+            if (adapting is not null)
+            {
+                await adapting.DisposeAsync().ConfigureAwait(false);
+            }
+
             var report = await cluster.ShutdownAsync(ReasonFor(exitCode, signals), signals.Forcing).ConfigureAwait(false);
             if (report.Abandoned)
             {

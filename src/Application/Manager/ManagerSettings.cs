@@ -19,6 +19,9 @@ internal sealed record ManagerSettings
 
     public required bool Verbose { get; init; }
 
+    /// <summary>Set for <c>--scale adaptive</c>: how the cluster scales with its load once launched.</summary>
+    public Orleans.Batch.Hosting.Cluster.Elasticity.AdaptiveScalingOptions? Adaptive { get; init; }
+
     /// <summary>Set for <c>--backend rehearsal</c>: the cluster runs against a Batch emulator and DynamoDB Local started here.</summary>
     public RehearsalSettings? Rehearsal { get; init; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Cluster.Elasticity;
 using Orleans.Batch.Hosting.Membership;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
@@ -18,9 +19,24 @@ public sealed class BatchCluster : IAsyncDisposable
     private readonly ClusterTeardown _teardown;
     private readonly ClusterHealthMonitor _monitor;
     private readonly ClusterResizer _resizer;
+    private readonly IClusterLaunchObserver _observer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    internal BatchCluster(string clusterId, IHost clientHost, IClusterMembership membership, ClusterTeardown teardown, ClusterHealthMonitor monitor, ClusterResizer resizer)
+    internal BatchCluster(
+        string clusterId,
+        IHost clientHost,
+        IClusterMembership membership,
+        ClusterTeardown teardown,
+        ClusterHealthMonitor monitor,
+        ClusterResizer resizer,
+        IClusterLaunchObserver observer,
+        TimeProvider time,
+        ILogger logger)
     {
+        _observer = observer;
+        _time = time;
+        _logger = logger;
         ClusterId = clusterId;
         Client = clientHost.Services.GetRequiredService<IClusterClient>();
         _membership = membership;
@@ -117,6 +133,24 @@ public sealed class BatchCluster : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(silo);
         return Client.GetGrain<TGrain>(silo.Name);
+    }
+
+    /// <summary>
+    /// Scales the cluster with its load from now on (Dask's <c>adapt</c>): silos are added while they are busy and the
+    /// newest removed while they are idle, within <see cref="AdaptiveScalingOptions.Minimum"/>..<see
+    /// cref="AdaptiveScalingOptions.Maximum"/>. Dispose the result to stop; tear-down stops it too.
+    /// </summary>
+    public IAsyncDisposable Adapt(AdaptiveScalingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var autoscaler = new ClusterAutoscaler(this, options, _observer, _time, _logger);
+        if (!_teardown.TryAttach(autoscaler))
+        {
+            throw new InvalidOperationException("The cluster already adapts to its load (or is torn down); dispose the first Adapt before starting another.");
+        }
+
+        return autoscaler;
     }
 
     /// <summary>The silos that are active members right now, from the membership table.</summary>

@@ -123,7 +123,7 @@ public sealed partial class ClusterLauncher
             monitor.Start();
             var resizer = new ClusterResizer(_backend, settings, _options, monitor, waiter, _time);
             teardown.Resizer = resizer;
-            return new BatchCluster(_options.ClusterId, teardown.ClientHost, _membership, teardown, monitor, resizer);
+            return new BatchCluster(_options.ClusterId, teardown.ClientHost, _membership, teardown, monitor, resizer, _observer, _time, _logger);
         }
         catch (Exception exception)
         {

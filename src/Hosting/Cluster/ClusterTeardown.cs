@@ -27,6 +27,23 @@ internal sealed partial class ClusterTeardown(
     /// <summary>The health monitor to stop first (so the silos' planned stop is not reported as deaths), once it exists.</summary>
     public ClusterHealthMonitor? Monitor { get; set; }
 
+    private Elasticity.ClusterAutoscaler? _autoscaler;
+
+    /// <summary>Attaches the cluster's autoscaler, stopped first at tear-down; false when there is one already or tear-down began.</summary>
+    public bool TryAttach(Elasticity.ClusterAutoscaler autoscaler)
+    {
+        lock (_gate)
+        {
+            if (_run is not null || _autoscaler is not null)
+            {
+                return false;
+            }
+
+            _autoscaler = autoscaler;
+            return true;
+        }
+    }
+
     /// <summary>The resizer to release once the monitor is stopped.</summary>
     public Elasticity.ClusterResizer? Resizer { get; set; }
 
@@ -57,6 +74,18 @@ internal sealed partial class ClusterTeardown(
         LogTeardown(logger, reason);
         var started = timeProvider.GetTimestamp();
         var errors = new List<string>();
+
+        // Nothing may grow or shrink the cluster while it is released.
+        Elasticity.ClusterAutoscaler? autoscaler;
+        lock (_gate)
+        {
+            autoscaler = _autoscaler;
+        }
+
+        if (autoscaler is not null)
+        {
+            await autoscaler.DisposeAsync().ConfigureAwait(false);
+        }
 
         if (Monitor is { } monitor)
         {

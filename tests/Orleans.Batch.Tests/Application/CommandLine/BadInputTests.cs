@@ -16,6 +16,9 @@ public sealed class BadInputTests
     [InlineData("--timeout soon", "--timeout")]
     [InlineData("--min-silos 5 --silos 2", "--min-silos")]
     [InlineData("--min-silos 0", "--min-silos")]
+    [InlineData("--scale adaptive --silos 2", "--scale")]
+    [InlineData("--scale-cooldown 5s --silos 1:2", "--scale-cooldown")]
+    [InlineData("--replace-lost -1", "--replace-lost")]
     [InlineData("--backend kubernetes", "--backend")]
     [InlineData("--backend rehearsal --queue q", "--queue")]
     [InlineData("--backend rehearsal --dynamodb-endpoint http://127.0.0.1:1", "--dynamodb-endpoint")]
@@ -50,7 +53,7 @@ public sealed class BadInputTests
         var (exitCode, stdout, _) = await LauncherProcess.RunAsync(leaks, ["--help"], TimeSpan.FromSeconds(60));
 
         exitCode.ShouldBe(0);
-        foreach (var flag in new[] { "--silos", "--min-silos", "--timeout", "--backend", "--queue", "--workload", "--silo-logs", "--hold", "--cluster-id", "silo" })
+        foreach (var flag in new[] { "--silos", "--min-silos", "--replace-lost", "--scale", "--scale-cooldown", "--timeout", "--backend", "--queue", "--workload", "--silo-logs", "--hold", "--cluster-id", "silo" })
         {
             stdout.ShouldContain(flag);
         }

@@ -24,6 +24,9 @@ public sealed class MalformedValueTests
     {
         { "--silos", ["", "-1", "0", "99999999999999999999", "1e3", "ä", Long, "../x", "a\nb", "5:2", "10001", "1:2:3"], [] },
         { "--min-silos", Counts, [] },
+        { "--replace-lost", ["", "-1", "99999999999999999999", "1e3", "1.5", "ä", Long, "../x", "a\nb", "100001"], [] },
+        { "--scale", ["", "ä", Long, "a\nb", "elastic", "0"], [] },
+        { "--scale-cooldown", Durations, ["--silos", "1:2", "--scale", "adaptive"] },
         { "--timeout", Durations, [] },
         { "--orphan-timeout", [.. Durations, "1s"], [] },
         { "--teardown-timeout", Durations, [] },
