@@ -297,7 +297,12 @@ internal sealed class JobEngine : IAsyncDisposable
             return;
         }
 
-        var process = job.Process;
+        SigtermThenKill(job, job.Process, reason, now);
+    }
+
+    /// <summary>How ECS stops a container: SIGTERM now, SIGKILL once the grace period has passed.</summary>
+    private void SigtermThenKill(EmulatedJob job, JobProcess process, string reason, DateTimeOffset now)
+    {
         var jobId = job.JobId;
         Effect(() =>
         {
@@ -807,14 +812,7 @@ internal sealed class JobEngine : IAsyncDisposable
             return true;
         }
 
-        var jobId = job.JobId;
-        var reason = job.HostTerminatedReason;
-        Effect(() =>
-        {
-            EmulatorLog.SendingSigterm(_logger, jobId, process.Id, reason);
-            process.RequestStop();
-        });
-        Schedule(job, TimerKind.HardKill, _options.TerminationGracePeriod, now);
+        SigtermThenKill(job, process, job.HostTerminatedReason, now);
         return true;
     }
 

@@ -24,26 +24,6 @@ public sealed class SiloFailureTests
     }
 
     [Fact]
-    public async Task A_killed_silo_is_replaced_under_its_name_and_the_answer_is_the_same()
-    {
-        const long Samples = 800_000_000;
-        const int Chunks = 64;
-        var leaks = new ProcessLeakDetector();
-        await using var launcher = LauncherProcess.Start(leaks, ["--silos", "3", "--workload", "montecarlo", "-o", $"samples={Samples}", "-o", $"chunks={Chunks}"]);
-        await launcher.WaitForOutputAsync("montecarlo: ", TimeSpan.FromMinutes(3));
-
-        await PosixSignals.SendAsync(leaks.FindSiloProcess("local-1"), "KILL");
-        var exitCode = await launcher.WaitForExitAsync(TimeSpan.FromMinutes(4));
-
-        exitCode.ShouldBe(0, launcher.StandardError);
-        launcher.StandardError.ShouldContain("silo 1 (local-1) at 127.0.0.1");
-        launcher.StandardError.ShouldContain("was lost (killed (exit code 137)); replacing it (replacement 1 of 2, --replace-lost)");
-        launcher.StandardError.ShouldNotContain("fewer than the minimum");
-        launcher.StandardOutput.ShouldContain($"Monte Carlo estimate of pi: {MonteCarloAnswer.Expected(Samples, Chunks)} ");
-        await leaks.AssertNoneLeftAsync();
-    }
-
-    [Fact]
     public async Task Below_the_minimum_the_workload_stops_with_an_error_naming_the_lost_silo()
     {
         var leaks = new ProcessLeakDetector();
