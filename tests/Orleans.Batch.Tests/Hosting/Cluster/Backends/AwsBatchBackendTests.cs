@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Batch.Hosting.AwsBatch;
 using Orleans.Batch.Hosting.Cluster.Backends;
 using Orleans.Batch.Hosting.Cluster.Backends.AwsBatch;
+using Orleans.Batch.Hosting.Cluster.Inventory;
+using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Tests.Infrastructure;
 
 namespace Orleans.Batch.Tests.Hosting.Cluster.Backends;
@@ -51,6 +53,47 @@ public sealed class AwsBatchBackendTests : IAsyncLifetime
         var outcome = await backend.TerminateAllAsync(new TeardownRequest(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1)), TestContext.Current.CancellationToken);
         (await _emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(1);
         outcome.Description.ShouldStartWith($"1 TerminateJob for array job {backend.JobId} (1000 children)");
+        await AwsBatchClusterTestsAccess.AllEndedAsync(_emulator);
+    }
+
+    [Fact]
+    public async Task A_grown_cluster_is_one_job_per_submission_retried_by_batch_and_listed_and_cleaned_up_together()
+    {
+        var backend = Backend();
+        var budget = new SiloReplacementBudget(2);
+        var membership = new DynamoDBMembershipOptions { TableName = "membership", ServiceUrl = new Uri("http://127.0.0.1:9/") };
+        SiloLaunchSpec Grown(int count) => Spec(count) with
+        {
+            Replacements = budget,
+            Settings = new Orleans.Batch.Hosting.Configuration.SiloSettings { ClusterId = "cluster-1", Membership = Orleans.Batch.Hosting.Configuration.MembershipKind.DynamoDB, DynamoDB = membership },
+        };
+
+        var first = await backend.LaunchAsync(Grown(3), TestContext.Current.CancellationToken);
+        var grown = await backend.LaunchAsync(Grown(1), TestContext.Current.CancellationToken);
+
+        // Indexes continue; the second submission is a single job, and both carry the cluster's tags and retry strategy.
+        first.Select(s => s.Index).ShouldBe([0, 1, 2]);
+        grown.ShouldHaveSingleItem().Index.ShouldBe(3);
+        backend.JobIds.Count.ShouldBe(2);
+        grown[0].Name.ShouldBe(backend.JobIds[1]);
+        var retry = (await _emulator.Batch.DescribeJobAsync(backend.JobIds[1]))["retryStrategy"]!;
+        retry["attempts"]!.GetValue<int>().ShouldBe(3);
+        retry["evaluateOnExit"]!.AsArray().Select(c => c!.ToJsonString()).ShouldBe(
+        [
+            """{"onStatusReason":"Host EC2*","action":"RETRY"}""",
+            """{"onExitCode":"75","action":"RETRY"}""",
+            """{"onReason":"*","action":"EXIT"}""",
+        ]);
+        (await backend.DescribeAsync(TestContext.Current.CancellationToken)).Select(s => s.Index).ShouldBe([0, 1, 2, 3]);
+
+        // What list and cleanup see: one cluster with both jobs; an orphan's cleanup terminates both.
+        var jobs = (await new ClusterJobFinder(_client).FindAsync(Queue, TestContext.Current.CancellationToken)).Where(j => j.ClusterId == "cluster-1").ToList();
+        jobs.Select(j => j.JobId).Order().ShouldBe(backend.JobIds.Order());
+        using var catalog = new DynamoDBClusterPartitionCatalog(membership);
+        var orphan = new ClusterInventory(catalog, null, null, TimeProvider.System).Assess("cluster-1", null, jobs, DateTimeOffset.UtcNow.AddHours(1));
+        orphan.IsOrphaned.ShouldBeTrue(orphan.Assessment);
+        var actions = await new ClusterCleanup(catalog, _client, TimeProvider.System).RunAsync([orphan], dryRun: false, onAction: null, TestContext.Current.CancellationToken);
+        actions.Where(a => a.Kind == ClusterCleanupActionKind.TerminateJob).Select(a => a.Target).Order().ShouldBe(backend.JobIds.Order());
         await AwsBatchClusterTestsAccess.AllEndedAsync(_emulator);
     }
 
