@@ -66,7 +66,7 @@ public sealed class SpotTests
         await emulator.CreateQueueAsync();
         await emulator.RegisterDefinitionAsync();
         var jobId = await emulator.SubmitAsync(["sleep", "300"], Retry(2, new { onStatusReason = "Host EC2*", action = "RETRY" }, new { onReason = "*", action = "EXIT" }));
-        await emulator.Batch.WaitForStatusAsync(jobId, "RUNNING", TimeSpan.FromSeconds(60));
+        await WaitUntilSleepingAsync(emulator, jobId);
 
         await emulator.Admin.ReclaimAsync(jobId);
 
@@ -101,7 +101,7 @@ public sealed class SpotTests
         environment.ShouldContain($"AWS_EC2_METADATA_SERVICE_ENDPOINT={emulator.BaseAddress}_imds/{envJob}/");
 
         var jobId = await emulator.SubmitAsync(["sleep", "300"], Retry(1));
-        await emulator.Batch.WaitForStatusAsync(jobId, "RUNNING", TimeSpan.FromSeconds(60));
+        await WaitUntilSleepingAsync(emulator, jobId);
         using var imds = new HttpClient { BaseAddress = new Uri(emulator.BaseAddress, $"_imds/{jobId}/") };
 
         // IMDSv2: no token, no answer; with one, 404 until the notice.
@@ -120,5 +120,12 @@ public sealed class SpotTests
         var ended = await emulator.Batch.WaitForAnyStatusAsync(jobId, ["SUCCEEDED", "FAILED"]);
         ended["statusReason"]!.GetValue<string>().ShouldStartWith("Host EC2 (instance i-");
         (await emulator.LogLinesAsync(jobId)).ShouldContain("got SIGTERM");
+    }
+
+    // The script handles SIGTERM once it says it sleeps: before that a SIGTERM would end it with 143.
+    private static async Task WaitUntilSleepingAsync(BatchEmulatorFixture emulator, string jobId)
+    {
+        await emulator.Batch.WaitForStatusAsync(jobId, "RUNNING", TimeSpan.FromSeconds(60));
+        await Eventually.MatchesAsync(() => emulator.LogLinesAsync(jobId), lines => lines.Contains("sleeping 300"), TimeSpan.FromSeconds(30), "the job sleeps");
     }
 }
