@@ -17,7 +17,13 @@ internal static class ManagerRunner
 {
     public static async Task<int> RunAsync(ManagerSettings settings, WorkloadCatalog workloads, Action<IClientBuilder>? configureClient)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // In a pipe or a log file, whole lines only, so log entries from other threads never split one (a terminal
+        // gets every piece at once: the progress display draws partial lines).
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.IsErrorRedirected ? new LineBufferedWriter(Console.Error) : Console.Error),
+            Ansi = Console.IsErrorRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+        });
         if (Console.IsErrorRedirected)
         {
             // Logs and pipes have no width: never wrap lines there.
