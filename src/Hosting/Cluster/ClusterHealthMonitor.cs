@@ -238,9 +238,16 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
         // The backend started a new attempt (Batch retried the job, or the local backend restarted the process).
         if (status is not null && status.Attempt > tracked.Attempt)
         {
+            // Every attempt since the last look counts: Batch may have retried twice between two polls.
+            var accepted = true;
+            for (var attempt = tracked.Attempt + 1; attempt <= status.Attempt && accepted; attempt++)
+            {
+                accepted = _replacements.TryAccept(tracked.Index, attempt);
+            }
+
             tracked.Attempt = status.Attempt;
             var cause = status.PreviousAttemptReason ?? "its compute ended";
-            if (!_replacements.TryAccept(tracked.Index, status.Attempt))
+            if (!accepted)
             {
                 await _backend.StopSilosAsync([tracked.Index], cancellationToken).ConfigureAwait(false);
                 await LoseAsync(tracked, $"{cause}; not replaced: {BudgetSpent()}", status, cancellationToken).ConfigureAwait(false);
