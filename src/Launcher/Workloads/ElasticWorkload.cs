@@ -134,7 +134,7 @@ internal sealed class ElasticWorkload : IClusterWorkload
 
                     return;
                 }
-                catch (Exception exception) when (attempt < 5 && !cancellationToken.IsCancellationRequested && IsSiloGone(exception))
+                catch (Exception exception) when (attempt < 5 && !cancellationToken.IsCancellationRequested && SiloFailure.IsSiloGone(exception))
                 {
                     // Its silo left between the pick and the call: run it on one that is still there.
                     Interlocked.Increment(ref _retried);
@@ -143,10 +143,5 @@ internal sealed class ElasticWorkload : IClusterWorkload
                 }
             }
         }
-
-        private static bool IsSiloGone(Exception exception) => exception is SiloUnavailableException
-            or OrleansMessageRejectionException
-            or Orleans.Batch.Grains.Placement.SiloNotFoundException
-            || (exception.InnerException is { } inner && IsSiloGone(inner));
     }
 }

@@ -126,7 +126,7 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
                     completed++;
                     Report();
                 }
-                catch (Exception exception) when (IsSiloFailure(exception) && !cancellationToken.IsCancellationRequested)
+                catch (Exception exception) when (SiloFailure.IsSiloGone(exception) && !cancellationToken.IsCancellationRequested)
                 {
                     // The silo is gone (or going): run its chunk elsewhere and stop sending it work.
                     if (failedSilos.Add(doneSilo.Address))
@@ -205,13 +205,6 @@ internal sealed class MonteCarloWorkload : IClusterWorkload
             _ = call.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
         }
     }
-
-    private static bool IsSiloFailure(Exception exception) => exception is SiloUnavailableException
-        or OrleansMessageRejectionException
-        or Orleans.Runtime.Messaging.ConnectionFailedException
-        or TimeoutException
-        or Orleans.Batch.Grains.Placement.SiloNotFoundException
-        || (exception is OrleansException && exception.InnerException is not null && IsSiloFailure(exception.InnerException));
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }
