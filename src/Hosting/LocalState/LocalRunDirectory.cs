@@ -28,18 +28,16 @@ public sealed class LocalRunDirectory
     {
         var path = LocalStateDirectory.RunDirectoryOf(clusterId);
         var marker = System.IO.Path.Combine(path, MarkerFileName);
-        if (Directory.Exists(path))
+        if (Directory.Exists(path) && !File.Exists(marker))
         {
-            if (!File.Exists(marker))
-            {
-                throw new LocalStateException($"the run directory {path} already exists and was not made by Orleans.Batch; remove it or choose another --cluster-id");
-            }
+            throw new LocalStateException($"the run directory {path} already exists and was not made by Orleans.Batch; remove it or choose another --cluster-id");
         }
-        else
+
+        // Every level private (0700), checked when it exists already; the marker and logs are 0600.
+        LocalStateDirectory.EnsureExists(path, LocalStateDirectory.RootVariable);
+        if (!File.Exists(marker))
         {
-            LocalStateDirectory.EnsureExists(LocalStateDirectory.RunsDirectory, LocalStateDirectory.TemporaryDirectoryVariable);
-            Directory.CreateDirectory(path);
-            File.WriteAllText(marker, clusterId);
+            Internal.PrivateFile.WriteAllText(marker, clusterId);
         }
 
         return new LocalRunDirectory(path);

@@ -310,7 +310,7 @@ public sealed class OrphanProtectionTests(DynamoDBLocalFixture dynamo)
             var (cleaned, output, cleanupErr) = await LauncherProcess.RunAsync(leaks, ["cleanup", "--cluster-id", "killed-1"], TimeSpan.FromMinutes(1), environment);
             cleaned.ShouldBe(0, cleanupErr);
             output.ShouldContain("killed-1");
-            Directory.EnumerateFiles(Path.Combine(temp.FullName, "orleans-batch", "membership"), "*.json").ShouldBeEmpty();
+            Directory.EnumerateFiles(Path.Combine(LocalStatePath.Under(temp.FullName), "membership"), "*.json").ShouldBeEmpty();
             await leaks.AssertNoneLeftAsync();
         }
         finally

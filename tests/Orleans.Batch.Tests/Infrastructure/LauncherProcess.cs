@@ -71,8 +71,8 @@ public sealed class LauncherProcess : IAsyncDisposable
 
         startInfo.Environment[ProcessLeakDetector.MarkerVariable] = leaks.Marker;
 
-        // A test must never reach a real AWS account, whatever the developer's shell has.
-        foreach (var variable in new[] { "AWS_BATCH_JOB_ID", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" })
+        // A test must never reach a real AWS account, whatever the developer's shell has; its TMPDIR places local state.
+        foreach (var variable in new[] { "AWS_BATCH_JOB_ID", "AWS_PROFILE", "XDG_RUNTIME_DIR", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" })
         {
             startInfo.Environment.Remove(variable);
         }

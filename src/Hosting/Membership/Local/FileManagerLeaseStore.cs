@@ -1,3 +1,4 @@
+using Orleans.Batch.Hosting.LocalState.Internal;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Batch.Hosting.Membership.Lease;
@@ -26,7 +27,7 @@ internal sealed class FileManagerLeaseStore(LocalMembershipOptions options) : IM
         options.EnsureDirectory();
         var path = options.GetLeasePath(clusterId);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(lease, LeaseJsonContext.Default.ManagerLease), cancellationToken).ConfigureAwait(false);
+        await PrivateFile.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(lease, LeaseJsonContext.Default.ManagerLease), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
         return true;
     }

@@ -1,3 +1,4 @@
+using Orleans.Batch.Hosting.LocalState.Internal;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -222,7 +223,7 @@ internal sealed partial class FileMembershipTable : IMembershipTable
             // Once the lock is held the write must complete: a half-applied change is worse than a late one.
             var path = TablePath;
             var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+            await using (var stream = PrivateFile.Open(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, asynchronous: true))
             {
                 await JsonSerializer.SerializeAsync(stream, document, LocalMembershipJsonContext.Default.LocalMembershipDocument, CancellationToken.None).ConfigureAwait(false);
             }
@@ -241,7 +242,7 @@ internal sealed partial class FileMembershipTable : IMembershipTable
             try
             {
                 // FileShare.None takes an exclusive advisory lock (flock) on Unix and a share lock on Windows.
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                return PrivateFile.Open(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
             }
             catch (IOException) when (_time.GetTimestamp() < deadline)
             {

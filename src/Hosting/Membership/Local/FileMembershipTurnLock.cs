@@ -1,3 +1,4 @@
+using Orleans.Batch.Hosting.LocalState.Internal;
 namespace Orleans.Batch.Hosting.Membership.Local;
 
 /// <summary>
@@ -43,7 +44,7 @@ internal sealed class FileMembershipTurnLock(LocalMembershipOptions options, Tim
         try
         {
             // FileShare.None takes an exclusive advisory lock (flock) on Unix.
-            return new FileStream(options.GetTransitionLockPath(clusterId), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            return PrivateFile.Open(options.GetTransitionLockPath(clusterId), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
         }
         catch (IOException)
         {

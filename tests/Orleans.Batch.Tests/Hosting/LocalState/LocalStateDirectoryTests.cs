@@ -1,8 +1,11 @@
 using Orleans.Batch.Hosting.LocalState;
+using Orleans.Batch.Hosting.LocalState.Internal;
+using Orleans.Batch.Tests.Infrastructure;
 
 namespace Orleans.Batch.Tests.Hosting.LocalState;
 
 /// <summary>Paths built from input stay in their directory; nothing is created or deleted that is not ours.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LocalStateDirectoryTests : IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("orleans-batch-tests-state-").FullName;
@@ -72,5 +75,81 @@ public sealed class LocalStateDirectoryTests : IDisposable
         again.DeleteIfOwned().ShouldBeTrue();
         Directory.Exists(run.Path).ShouldBeFalse();
         Directory.Exists(LocalStateDirectory.RunsDirectory).ShouldBeTrue();
+    }
+
+    private const string Setting = "OrleansBatch:LocalMembership:Directory";
+
+    [Fact]
+    public void A_configured_directory_is_created_private_to_the_user()
+    {
+        var directory = Path.Combine(_scratch, "membership");
+
+        LocalStateDirectory.EnsureExists(directory, Setting);
+
+        File.GetUnixFileMode(directory).ShouldBe(LocalStateDirectory.PrivateMode);
+    }
+
+    [Fact]
+    public void A_directory_of_ours_that_others_can_read_is_made_private()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_scratch, "membership"), (UnixFileMode)0x1ED).FullName; // 0755
+
+        LocalStateDirectory.EnsureExists(directory, Setting);
+
+        File.GetUnixFileMode(directory).ShouldBe(LocalStateDirectory.PrivateMode);
+    }
+
+    [Fact]
+    public void A_configured_directory_that_others_can_write_is_refused_naming_the_setting()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_scratch, "shared")).FullName;
+        File.SetUnixFileMode(directory, (UnixFileMode)0x3FF); // 1777, like /tmp
+
+        var error = Should.Throw<LocalStateException>(() => LocalStateDirectory.EnsureExists(directory, Setting));
+
+        error.Message.ShouldBe($"{directory} can be written by other users (mode 0777); anyone could plant state there: remove it, or chmod 700 it, or set {Setting} to a directory of yours that only you can write");
+    }
+
+    [Fact]
+    public void A_configured_directory_of_another_user_is_refused_naming_the_setting()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_scratch, "theirs")).FullName;
+        LocalStateTestUsers.GiveToAnotherUser(directory);
+
+        var error = Should.Throw<LocalStateException>(() => LocalStateDirectory.EnsureExists(directory, Setting));
+
+        error.Message.ShouldStartWith($"{directory} belongs to another user (uid {LocalStateTestUsers.Nobody}, you are uid {UnixFileOwner.CurrentUser})");
+        error.Message.ShouldEndWith($"set {Setting} to a directory of yours that only you can write");
+    }
+
+    [Fact]
+    public void A_symlinked_configured_directory_is_refused_even_when_the_target_is_ours()
+    {
+        var target = Directory.CreateDirectory(Path.Combine(_scratch, "target"), LocalStateDirectory.PrivateMode).FullName;
+        var link = Path.Combine(_scratch, "link");
+        Directory.CreateSymbolicLink(link, target);
+
+        Should.Throw<LocalStateException>(() => LocalStateDirectory.EnsureExists(link, Setting)).Message.ShouldStartWith($"{link} is a symbolic link (to {target})");
+    }
+
+    [Fact]
+    public void A_dangling_symlink_is_refused_not_created_through()
+    {
+        var link = Path.Combine(_scratch, "dangling");
+        var target = Path.Combine(_scratch, "not-yet");
+        Directory.CreateSymbolicLink(link, target);
+
+        Should.Throw<LocalStateException>(() => LocalStateDirectory.EnsureExists(link, Setting)).Message.ShouldContain("is a symbolic link");
+        Directory.Exists(target).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void The_owner_of_a_path_is_read_without_following_links()
+    {
+        UnixFileOwner.OwnerOf(_scratch).ShouldBe(UnixFileOwner.CurrentUser);
+        var link = Path.Combine(_scratch, "to-root-owned");
+        File.CreateSymbolicLink(link, "/");
+        UnixFileOwner.OwnerOf(link).ShouldBe(UnixFileOwner.CurrentUser);
+        UnixFileOwner.OwnerOf("/").ShouldBe(0u);
     }
 }

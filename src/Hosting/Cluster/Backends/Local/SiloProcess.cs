@@ -42,8 +42,17 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public static SiloProcess Start(int index, string name, string logPath, IReadOnlyDictionary<string, string> environment, LocalProcessBackendOptions options, Action<SiloProcess>? onExited = null)
     {
-        Directory.CreateDirectory(options.LogDirectory);
-        var log = new StreamWriter(new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        // Silo logs can hold the application's data: only the user may read them (0700 directory, 0600 files).
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(options.LogDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(options.LogDirectory, LocalState.LocalStateDirectory.PrivateMode);
+        }
+
+        var log = new StreamWriter(LocalState.Internal.PrivateFile.Open(logPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
 
         var startInfo = new ProcessStartInfo(options.FileName)
         {
