@@ -165,7 +165,22 @@ internal static class OrleansBatchCommandLine
         Description = "Create the DynamoDB membership table if it is missing: true or false (default: true for a loopback --dynamodb-endpoint, else false; production tables come from deploy/).",
         HelpName = "true|false",
         Arity = ArgumentArity.ZeroOrOne,
-        Validators = { ValidateCreateTable },
+        Validators = { r => ValidateOptionalBool(r, "--create-table") },
+    };
+
+    public static readonly Option<string?> Tls = new("--tls")
+    {
+        Description = "Encrypt and authenticate every silo-to-silo and manager-to-silo connection with TLS and a fresh certificate for the cluster: true or false (default: true with AWS Batch and the rehearsal, where traffic leaves the machine; false locally).",
+        HelpName = "true|false",
+        Arity = ArgumentArity.ZeroOrOne,
+        Validators = { r => ValidateOptionalBool(r, "--tls") },
+    };
+
+    public static readonly Option<string?> TlsCertificate = new("--tls-certificate")
+    {
+        Description = "A PEM file holding the certificate and unencrypted private key that the cluster uses instead of a fresh one (turns --tls on).",
+        HelpName = "FILE",
+        Validators = { ValidateTlsCertificate },
     };
 
     public static readonly Option<TimeSpan?> TeardownTimeout = new("--teardown-timeout")
@@ -257,7 +272,7 @@ internal static class OrleansBatchCommandLine
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
             Silos, MinSilos, ReplaceLost, Scale, ScaleCooldown, Timeout, Backend, Containers, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
-            Table, DynamoDBEndpoint, CreateTable, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
+            Table, DynamoDBEndpoint, CreateTable, Tls, TlsCertificate, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(result => ValidateManager(result, workload, workloads));
         root.SetAction((parse, cancellationToken) => runManager(ToSettings(parse, workload), cancellationToken));
@@ -331,7 +346,9 @@ internal static class OrleansBatchCommandLine
                 BatchEndpoint = parse.GetValue(BatchEndpoint) is { } batchEndpoint ? new Uri(batchEndpoint) : null,
                 MembershipTable = parse.GetValue(Table),
                 DynamoDBEndpoint = parse.GetValue(DynamoDBEndpoint) is { } dynamoEndpoint ? new Uri(dynamoEndpoint) : null,
-                CreateTable = ToCreateTable(parse),
+                CreateTable = ToOptionalBool(parse, CreateTable),
+                Tls = ToOptionalBool(parse, Tls),
+                TlsCertificate = parse.GetValue(TlsCertificate),
                 SiloOutputLevel = ToLogLevel(parse.GetValue(SiloLogs)!),
             },
             Workload = parse.GetValue(workload)!,
@@ -366,6 +383,11 @@ internal static class OrleansBatchCommandLine
         ValidateWorkloadOptions(result, workload, workloads);
         ValidateAwsBatch(result);
         ValidateOwnJobId(result);
+        if (result.GetResult(TlsCertificate) is not null && result.GetResult(Tls) is { Tokens: [{ } tls] } && bool.TryParse(tls.Value, out var on) && !on)
+        {
+            result.AddError("--tls-certificate turns TLS on, but --tls is false; drop one of them");
+        }
+
         ValidateLocalLimit(result);
         if (result.GetResult(Silos) is null && result.GetResult(MinSilos) is null)
         {
@@ -491,18 +513,37 @@ internal static class OrleansBatchCommandLine
         }
     }
 
-    private static void ValidateCreateTable(OptionResult result)
+    private static void ValidateOptionalBool(OptionResult result, string flag)
     {
         if (result.Tokens.Count > 0 && !bool.TryParse(result.Tokens[0].Value, out _))
         {
-            result.AddError($"--create-table must be true or false, got {InputText.Quote(result.Tokens[0].Value)}");
+            result.AddError($"{flag} must be true or false, got {InputText.Quote(result.Tokens[0].Value)}");
         }
     }
 
-    private static bool? ToCreateTable(ParseResult parse) =>
-        parse.GetResult(CreateTable) is not { } result ? null
+    // A flag alone means true; absent means "the default", which depends on other flags.
+    private static bool? ToOptionalBool(ParseResult parse, Option<string?> option) =>
+        parse.GetResult(option) is not { } result ? null
         : result.Tokens.Count == 0 ? true
         : bool.Parse(result.Tokens[0].Value);
+
+    private static void ValidateTlsCertificate(OptionResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return;
+        }
+
+        var path = result.Tokens[0].Value;
+        if (Orleans.Batch.Hosting.Security.Internal.ClusterCertificate.IsPem(path))
+        {
+            result.AddError("--tls-certificate takes the path of a PEM file (PEM text goes in OrleansBatch:Cluster:TlsCertificate)");
+        }
+        else if (Orleans.Batch.Hosting.Security.Internal.ClusterCertificateCheck.Explain(path) is { } problem)
+        {
+            result.AddError($"--tls-certificate {problem}");
+        }
+    }
 
     internal static T? TryGet<T>(CommandResult result, Option<T> option)
     {

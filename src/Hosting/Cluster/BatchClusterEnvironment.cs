@@ -252,6 +252,8 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
         MonitorInterval = monitor,
         OrphanTimeout = options.OrphanTimeout,
         TeardownTimeout = options.TeardownTimeout,
+        Tls = options.EffectiveTls(),
+        TlsCertificate = options.TlsCertificate,
     };
 
     private static DynamoDBMembershipOptions DynamoDBOptions(BatchClusterOptions options, string? region) => new()

@@ -59,6 +59,21 @@ public sealed class BatchClusterOptions
     /// <summary>The prefix of the silo jobs' names. Default: the manager's own job name inside Batch, else <c>orleans-batch</c>.</summary>
     public string? JobNamePrefix { get; set; }
 
+    /// <summary>
+    /// Whether the cluster's connections use mutually authenticated TLS with a fresh per-cluster certificate
+    /// (<c>--tls</c>). Default (null): on with the aws-batch backend, where traffic leaves the machine; off locally.
+    /// </summary>
+    public bool? Tls { get; set; }
+
+    /// <summary>
+    /// A certificate to use instead of a fresh one (<c>--tls-certificate</c>): PEM text, or the path of a PEM file,
+    /// with the certificate and its unencrypted private key. Turns TLS on. Default: null.
+    /// </summary>
+    public string? TlsCertificate { get; set; }
+
+    /// <summary>Whether the cluster uses TLS: <see cref="Tls"/> when set, else on for aws-batch or with a <see cref="TlsCertificate"/>.</summary>
+    public bool EffectiveTls() => Tls ?? (TlsCertificate is not null || EffectiveBackend() == AwsBatchBackend);
+
     /// <summary>The AWS region. Default: the SDK's chain (<c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, profile, instance metadata).</summary>
     public string? Region { get; set; }
 

@@ -94,6 +94,18 @@ internal sealed class BatchClusterOptionsValidator : IValidateOptions<BatchClust
             yield return $"{S}SiloArguments must be a list of non-empty arguments (default: silo)";
         }
 
+        if (options.TlsCertificate is { } certificate)
+        {
+            if (options.Tls == false)
+            {
+                yield return $"{S}TlsCertificate is set but {S}Tls is false; unset one of them";
+            }
+            else if (Security.Internal.ClusterCertificateCheck.Explain(certificate) is { } problem)
+            {
+                yield return $"{S}TlsCertificate {problem}";
+            }
+        }
+
         if (options.LocalSiloProgram is { } program && (program.Count == 0 || string.IsNullOrWhiteSpace(program[0])))
         {
             yield return $"{S}LocalSiloProgram must start with a program's path, or be left unset for this program";

@@ -75,6 +75,23 @@ public sealed class ClusterLaunchOptions
     /// </summary>
     public int? ReplaceLost { get; init; }
 
+    /// <summary>
+    /// Whether every silo-to-silo and client-to-gateway connection uses TLS with mutual authentication: the manager
+    /// makes a fresh certificate for the cluster (or takes <see cref="TlsCertificate"/>), leaves it beside the
+    /// cluster's membership rows for the silos, and every end accepts only that certificate. Default false;
+    /// <see cref="BatchClusterEnvironment"/> turns it on for AWS Batch.
+    /// </summary>
+    public bool Tls { get; init; }
+
+    /// <summary>
+    /// The certificate to use instead of a fresh one: PEM text, or the path of a PEM file, holding the certificate and
+    /// its unencrypted private key. Setting it turns <see cref="Tls"/> on. Default: null.
+    /// </summary>
+    public string? TlsCertificate { get; init; }
+
+    /// <summary>Whether the cluster uses TLS (<see cref="Tls"/>, or a <see cref="TlsCertificate"/> was given).</summary>
+    public bool EffectiveTls => Tls || TlsCertificate is not null;
+
     /// <summary>The effective replacement budget.</summary>
     public int EffectiveReplaceLost => ReplaceLost ?? Math.Max(2, MaxSilos / 10);
 

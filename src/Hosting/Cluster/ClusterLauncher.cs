@@ -8,6 +8,8 @@ using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Hosting.Membership.Lease;
+using Orleans.Batch.Hosting.Security.Internal;
+using Orleans.Hosting;
 using Orleans.Configuration;
 using Orleans.Runtime;
 
@@ -83,6 +85,7 @@ public sealed partial class ClusterLauncher
         var teardown = new ClusterTeardown(_backend, _membership, _options, _observer, _time, _logger);
         var started = _time.GetTimestamp();
         IHost? unstartedClient = null;
+        ClusterCertificate? certificate = null;
         try
         {
             var settings = _membership.ConfigureSilos(new SiloSettings { ClusterId = _options.ClusterId, ServiceId = _options.ServiceId, ExpectedSilos = _options.MaxSilos });
@@ -90,6 +93,13 @@ public sealed partial class ClusterLauncher
             // The table must be there before anything is launched, and the lease before any silo looks for it.
             await _membership.PrepareAsync(cancellationToken).ConfigureAwait(false);
             teardown.MembershipPrepared = true;
+            if (_options.EffectiveTls)
+            {
+                certificate = await PublishCertificateAsync(cancellationToken).ConfigureAwait(false);
+                teardown.Certificate = certificate;
+                settings = settings with { Tls = true };
+            }
+
             if (_options.OrphanTimeout is { } orphanTimeout)
             {
                 var renewer = new ManagerLeaseRenewer(_membership.Leases, _options.ClusterId, orphanTimeout, _observer, _time, _logger);
@@ -103,7 +113,7 @@ public sealed partial class ClusterLauncher
             var launched = await _backend.LaunchAsync(new SiloLaunchSpec(_options.ClusterId, _options.MaxSilos, settings) { Replacements = replacements }, cancellationToken).ConfigureAwait(false);
 
             // Build the client while the silos start: only the connection has to wait for them.
-            unstartedClient = BuildClientHost();
+            unstartedClient = BuildClientHost(certificate);
             var waiter = new SiloJoinWaiter(_backend, _membership, _options, _observer, _time, _logger);
             var snapshot = await waiter.WaitAsync(launched, _options.EffectiveMinSilos, started, cancellationToken).ConfigureAwait(false);
             var active = snapshot.Silos
@@ -146,7 +156,31 @@ public sealed partial class ClusterLauncher
         return _options.MonitorInterval > bySize ? _options.MonitorInterval : bySize;
     }
 
-    private IHost BuildClientHost()
+    // The cluster's certificate goes beside its rows before any silo starts; silos read it from there.
+    private async Task<ClusterCertificate> PublishCertificateAsync(CancellationToken cancellationToken)
+    {
+        var store = (_membership as IClusterCertificateCarrier)?.Certificates
+            ?? throw new ClusterLaunchException($"TLS needs a membership table that can carry the cluster's certificate; {_membership.GetType().Name} cannot (turn TLS off, or use the local or DynamoDB membership)");
+        var certificate = _options.TlsCertificate is { } own ? ClusterCertificate.Load(own) : ClusterCertificate.Create(_options.ClusterId, _time);
+        try
+        {
+            await store.PublishAsync(_options.ClusterId, certificate.ToPem(), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            certificate.Dispose();
+            throw;
+        }
+
+        var where = store.Describe(_options.ClusterId);
+        var which = _options.TlsCertificate is null ? "a fresh certificate for this cluster" : "the given certificate";
+        var thumbprint = certificate.Thumbprint;
+        LogTls(_logger, which, thumbprint, where);
+        _observer.OnInfo($"Cluster TLS: on, with {which} (SHA-256 {thumbprint[..16]}…), handed to the silos in {where}");
+        return certificate;
+    }
+
+    private IHost BuildClientHost(ClusterCertificate? certificate)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -166,6 +200,11 @@ public sealed partial class ClusterLauncher
             client.Configure<GatewayOptions>(o => ShortLivedClusterDefaults.Apply(o, _options.MaxSilos));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = _options.CallTimeout);
             _membership.ConfigureClient(client);
+            if (certificate is not null)
+            {
+                client.UseTls(options => ClusterTls.ConfigureClient(options, certificate));
+            }
+
             _configureClient?.Invoke(client);
         });
 
@@ -200,6 +239,9 @@ public sealed partial class ClusterLauncher
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Launching {Count} silo(s) on the {Backend} backend for cluster {ClusterId} (membership: {Membership})")]
     private static partial void LogLaunching(ILogger logger, int count, string backend, string clusterId, string membership);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster TLS: {Which} (SHA-256 {Thumbprint}) handed to the silos in {Where}")]
+    private static partial void LogTls(ILogger logger, string which, string thumbprint, string where);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster ready: {Count} silo(s) active and the client connected after {Seconds:0.0} s")]
     private static partial void LogReady(ILogger logger, int count, double seconds);

@@ -53,6 +53,9 @@ internal sealed partial class ClusterTeardown(
     /// <summary>True once the membership table was reached (before that there are no rows to delete).</summary>
     public bool MembershipPrepared { get; set; }
 
+    /// <summary>The cluster's certificate, released once the client has stopped (its copy for the silos goes with the rows).</summary>
+    public Security.Internal.ClusterCertificate? Certificate { get; set; }
+
     /// <summary>The client host to stop first, once it exists.</summary>
     public IHost? ClientHost { get; set; }
 
@@ -108,6 +111,7 @@ internal sealed partial class ClusterTeardown(
         }
 
         await clientStopped.ConfigureAwait(false);
+        Certificate?.Dispose();
 
         // The lease and the rows go only once the compute is confirmed gone: while silos may still run, the lease
         // is what tells list and cleanup (and the silos themselves) that this cluster needs releasing.

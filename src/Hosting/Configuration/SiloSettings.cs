@@ -49,6 +49,13 @@ public sealed record SiloSettings
     /// <summary>Stop when this process, the manager, is gone (<c>OrleansBatch:Silo:ParentProcessId</c>).</summary>
     public int? ParentProcessId { get; init; }
 
+    /// <summary>
+    /// Whether the cluster's connections use mutually authenticated TLS (<c>OrleansBatch:Tls:Enabled</c>). The silo
+    /// then reads the cluster's certificate from beside its membership rows; the certificate itself never travels in
+    /// these settings.
+    /// </summary>
+    public bool Tls { get; init; }
+
     /// <summary>The Batch endpoint the silo's kill switch calls (<c>OrleansBatch:Batch:ServiceUrl</c>); null: AWS's own for the region.</summary>
     public Uri? BatchServiceUrl { get; init; }
 
@@ -86,6 +93,7 @@ public sealed record SiloSettings
         Set(Keys.WatchStandardInput, WatchStandardInput ? "true" : null);
         Set(Keys.ParentProcessId, ParentProcessId?.ToString(CultureInfo.InvariantCulture));
         Set(Keys.BatchServiceUrl, BatchServiceUrl?.OriginalString);
+        Set(Keys.TlsEnabled, Tls ? "true" : null);
         return values;
     }
 
@@ -109,6 +117,7 @@ public sealed record SiloSettings
             LocalMembershipDirectory = configuration[Keys.LocalMembershipDirectory],
             SiloName = configuration[Keys.SiloName],
             AdvertisedAddress = configuration[Keys.AdvertisedAddress],
+            Tls = bool.TryParse(configuration[Keys.TlsEnabled], out var tls) && tls,
         };
     }
 
@@ -144,6 +153,9 @@ public sealed record SiloSettings
 
         /// <summary><c>OrleansBatch:Silo:ParentProcessId</c>.</summary>
         public const string ParentProcessId = SiloHostingOptions.SectionName + ":" + nameof(SiloHostingOptions.ParentProcessId);
+
+        /// <summary><c>OrleansBatch:Tls:Enabled</c>.</summary>
+        public const string TlsEnabled = Security.ClusterTlsOptions.EnabledKey;
 
         /// <summary><c>OrleansBatch:Batch:ServiceUrl</c>: the Batch endpoint a silo's kill switch calls, when not AWS's own.</summary>
         public const string BatchServiceUrl = AwsBatch.AwsBatchClientOptions.SectionName + ":" + nameof(AwsBatch.AwsBatchClientOptions.ServiceUrl);

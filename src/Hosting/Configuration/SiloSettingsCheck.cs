@@ -27,6 +27,7 @@ internal static class SiloSettingsCheck
         (ManagerLeaseOptions.SectionName, typeof(ManagerLeaseOptions)),
         (LocalMembershipOptions.SectionName, typeof(LocalMembershipOptions)),
         (DynamoDBMembershipOptions.SectionName, typeof(DynamoDBMembershipOptions)),
+        (Security.ClusterTlsOptions.SectionName, typeof(Security.ClusterTlsOptions)),
     ];
 
     /// <summary>Throws <see cref="OptionsValidationException"/> with one line per bad setting; returns when all are good.</summary>

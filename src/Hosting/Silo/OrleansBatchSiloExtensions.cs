@@ -9,6 +9,7 @@ using Orleans.Batch.Hosting.Membership;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Lease;
 using Orleans.Batch.Hosting.Membership.Local;
+using Orleans.Batch.Hosting.Security.Internal;
 using Orleans.Batch.Hosting.Silo.Addressing;
 using Orleans.Runtime;
 using Orleans.Batch.Hosting.Silo.Watchdog;
@@ -93,6 +94,10 @@ public static class OrleansBatchSiloExtensions
             });
             silo.Configure<ClusterMembershipOptions>(o => ShortLivedClusterDefaults.Apply(o, scale.Silos));
             UseMembership(silo, configuration, scale);
+            if (contract.Tls)
+            {
+                Security.Internal.ClusterTlsSiloBuilder.UseClusterTls(silo, builder.Logging);
+            }
 
             // "Run this on silo i": the manager's GetGrainOnSilo needs it on every silo.
             silo.AddSiloTargetedPlacement();
@@ -116,6 +121,7 @@ public static class OrleansBatchSiloExtensions
                 silo.UseLocalFileMembership(o => o.Bind(configuration.GetSection(LocalMembershipOptions.SectionName)));
                 silo.Services.AddSingleton<IManagerLeaseStore>(sp => new FileManagerLeaseStore(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value));
                 silo.Services.AddSingleton<IMembershipTurnLock>(sp => new FileMembershipTurnLock(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+                silo.Services.AddSingleton<IClusterCertificateStore>(sp => new FileClusterCertificateStore(sp.GetRequiredService<IOptions<LocalMembershipOptions>>().Value));
                 break;
             case MembershipKind.DynamoDB:
                 silo.UseDynamoDBMembership(o => o
@@ -131,6 +137,10 @@ public static class OrleansBatchSiloExtensions
                     return new DynamoDBManagerLeaseStore(sp.GetRequiredService<LeaseDynamoDBClient>().Client, options, sp.GetRequiredService<TimeProvider>());
                 });
                 silo.Services.AddSingleton<IMembershipTurnLock>(sp => new DynamoDBMembershipTurnLock(
+                    sp.GetRequiredService<LeaseDynamoDBClient>().Client,
+                    sp.GetRequiredService<IOptions<DynamoDBMembershipOptions>>().Value,
+                    sp.GetRequiredService<TimeProvider>()));
+                silo.Services.AddSingleton<IClusterCertificateStore>(sp => new DynamoDBClusterCertificateStore(
                     sp.GetRequiredService<LeaseDynamoDBClient>().Client,
                     sp.GetRequiredService<IOptions<DynamoDBMembershipOptions>>().Value,
                     sp.GetRequiredService<TimeProvider>()));

@@ -40,6 +40,14 @@ public sealed partial class AwsBatchClusterTests(DynamoDBLocalFixture dynamo)
                 lines[i + 1].ShouldStartWith($"Silo {i}: {parent}:{i} at ");
             }
 
+            // TLS is on by default on Batch; the certificate went beside the rows, never into the job.
+            stderr.ShouldContain($"Cluster TLS: on, with a fresh certificate for this cluster");
+            stderr.ShouldMatch($@"handed to the silos in item \$tls of partition ob-[0-9a-z-]+ in DynamoDB table {table}");
+            var job = (await emulator.Batch.DescribeJobAsync(parent)).ToJsonString();
+            job.ShouldContain("OrleansBatch__Tls__Enabled");
+            job.ShouldNotContain("PRIVATE KEY");
+            job.ShouldNotContain("BEGIN CERTIFICATE");
+
             // One SubmitJob for the array, one TerminateJob for its parent, and every job has ended.
             (await emulator.Admin.CallsAsync("SubmitJob")).ShouldBe(1);
             (await emulator.Admin.CallsAsync("TerminateJob")).ShouldBe(1);

@@ -1,3 +1,4 @@
+using Orleans.Batch.Hosting.Security.Internal;
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Configuration;
@@ -10,7 +11,7 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 
 /// <summary>The manager's side of a cluster's partition in the DynamoDB membership table.</summary>
-public sealed class DynamoDBClusterMembership : IClusterMembership, IDisposable
+public sealed class DynamoDBClusterMembership : IClusterMembership, IClusterCertificateCarrier, IDisposable
 {
     private readonly DynamoDBMembershipOptions _options;
     private readonly string _clusterId;
@@ -34,7 +35,13 @@ public sealed class DynamoDBClusterMembership : IClusterMembership, IDisposable
             time,
             _client);
         Leases = new DynamoDBManagerLeaseStore(_client, options, time);
+        Certificates = new DynamoDBClusterCertificateStore(_client, options, time);
     }
+
+    /// <inheritdoc />
+    IClusterCertificateStore IClusterCertificateCarrier.Certificates => Certificates;
+
+    internal IClusterCertificateStore Certificates { get; }
 
     /// <inheritdoc />
     public MembershipKind Kind => MembershipKind.DynamoDB;

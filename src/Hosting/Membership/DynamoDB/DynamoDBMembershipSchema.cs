@@ -9,7 +9,7 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 /// sort key <see cref="SortKey"/> is the silo identity (<c>SiloAddress.ToParsableString()</c>, e.g.
 /// <c>10.0.1.7:11111@1234567</c>) for silo rows. Sort keys starting with <see cref="ReservedPrefix"/> belong to
 /// non-silo items of the cluster: <see cref="VersionSortKey"/> (the table version), <see cref="LeaseSortKey"/>
-/// (the manager's lease), <c>$turn</c> (the queue of membership writes) and the change log
+/// (the manager's lease), <see cref="CertificateSortKey"/> (the cluster's TLS certificate), <c>$turn</c> (the queue of membership writes) and the change log
 /// (<see cref="ChangeLogPrefix"/>). Silo identities never start with <c>$</c>. Silo rows and the version item sort at
 /// or after <see cref="VersionSortKey"/> and every other reserved item before it, so a read of the membership is one
 /// range of sort keys.</para>
@@ -32,6 +32,15 @@ internal static class DynamoDBMembershipSchema
 
     /// <summary>Sort key reserved for the manager's lease item.</summary>
     public const string LeaseSortKey = "$lease";
+
+    /// <summary>
+    /// Sort key of the cluster's TLS certificate item (<see cref="CertificatePem"/>): how the manager hands its silos
+    /// the cluster's certificate and key, readable only by whom the table's permissions let read the partition.
+    /// </summary>
+    public const string CertificateSortKey = "$tls";
+
+    /// <summary>Certificate item: the certificate and its private key (string, PEM).</summary>
+    public const string CertificatePem = "Pem";
 
     /// <summary>
     /// Sort keys of the change log: <c>$change#</c> and the table version in ten digits. Each item holds what that

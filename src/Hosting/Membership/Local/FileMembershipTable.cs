@@ -62,6 +62,7 @@ internal sealed partial class FileMembershipTable : IMembershipTable
         {
             File.Delete(_options.GetTablePath(clusterId));
             File.Delete(_options.GetLeasePath(clusterId));
+            File.Delete(_options.GetCertificatePath(clusterId));
         }
 
         File.Delete(_options.GetLockPath(clusterId));

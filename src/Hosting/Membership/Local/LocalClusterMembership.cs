@@ -1,3 +1,4 @@
+using Orleans.Batch.Hosting.Security.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Batch.Hosting.Configuration;
@@ -9,7 +10,7 @@ using Orleans.Hosting;
 namespace Orleans.Batch.Hosting.Membership.Local;
 
 /// <summary>The manager's side of a local file membership table.</summary>
-public sealed class LocalClusterMembership : IClusterMembership
+public sealed class LocalClusterMembership : IClusterMembership, IClusterCertificateCarrier
 {
     private readonly LocalMembershipOptions _options;
     private readonly string _clusterId;
@@ -28,7 +29,13 @@ public sealed class LocalClusterMembership : IClusterMembership
             Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = OrleansBatchConfiguration.DefaultServiceId }),
             loggerFactory.CreateLogger<FileMembershipTable>());
         Leases = new FileManagerLeaseStore(options);
+        Certificates = new FileClusterCertificateStore(options);
     }
+
+    /// <inheritdoc />
+    IClusterCertificateStore IClusterCertificateCarrier.Certificates => Certificates;
+
+    internal IClusterCertificateStore Certificates { get; }
 
     /// <inheritdoc />
     public MembershipKind Kind => MembershipKind.Local;

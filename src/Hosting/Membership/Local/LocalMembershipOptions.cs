@@ -38,6 +38,9 @@ public sealed class LocalMembershipOptions
     /// <summary>The path of the lock file of <paramref name="clusterId"/>.</summary>
     public string GetLockPath(string clusterId) => PathFor(clusterId, ".lock");
 
+    /// <summary>The file of the cluster's TLS certificate and key (<c>&lt;cluster&gt;.tls.pem</c>, mode 0600).</summary>
+    internal string GetCertificatePath(string clusterId) => PathFor(clusterId, ".tls.pem");
+
     /// <summary>Makes sure <see cref="Directory"/> exists (creating only its last level, or the state directory's own).</summary>
     /// <exception cref="LocalStateException">It cannot be created; the message names this setting.</exception>
     public void EnsureDirectory() => LocalStateDirectory.EnsureExists(Directory, SectionName + ":Directory");
