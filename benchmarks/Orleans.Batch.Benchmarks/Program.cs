@@ -9,7 +9,7 @@ using Orleans.Batch.Benchmarks.Results;
 using Orleans.Batch.Benchmarks.Scenarios;
 
 // Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N]
-//                          [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,scale]
+//                          [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,tls,scale]
 //                          [--scale-real 4,16,32|none] [--scale-simulated 16,32,100,1000|none] [--out DIR] [--keep-logs] [--no-diagnostics]
 //                          [--launcher PATH] [--baseline-silo PATH]
 // Measures ours (the Orleans.Batch hosting API) against plain Orleans in the same run; see benchmarks/README.md.
@@ -17,7 +17,7 @@ using Orleans.Batch.Benchmarks.Scenarios;
 var arguments = Arguments.Parse(args);
 if (arguments is null)
 {
-    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,scale] [--scale-real SIZES|none] [--scale-simulated SIZES|none] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
+    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,tls,scale] [--scale-real SIZES|none] [--scale-simulated SIZES|none] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
     return 2;
 }
 
@@ -49,7 +49,7 @@ var context = new ScenarioContext(paths, loggerFactory, measurements, settings, 
 context.Report($"Benchmarks ({(settings.Quick ? "quick" : "full")} set): ours = {paths.Launcher} silo; baseline = {paths.BaselineSilo}; {Environment.ProcessorCount} cores, load average {loadAtStart:0.0}; process marker {ProcessMarker.Variable}={marker}");
 
 // Untimed: the first start of each executable pays for a cold disk cache; neither side should.
-if (settings.Runs("launch") || settings.Runs("throughput") || settings.Runs("failure") || settings.Runs("diagnostics") || settings.Runs("dynamodb"))
+if (settings.Runs("launch") || settings.Runs("throughput") || settings.Runs("failure") || settings.Runs("diagnostics") || settings.Runs("dynamodb") || settings.Runs("tls"))
 {
     await RunAsync("warm-up", async () =>
     {
@@ -109,6 +109,15 @@ if (settings.Runs("scale"))
     // The scale scenario is not in the default set: it takes 10-30 minutes (run it with --only scale).
     await RunAsync($"scale: membership of {string.Join(", ", settings.ScaleRealSizes)} real and {string.Join(", ", settings.ScaleSimulatedSizes)} simulated silos on DynamoDB Local with one partition's limits", async () =>
         scale = await Orleans.Batch.Benchmarks.Scale.ScaleScenario.RunAsync(context, settings.ScaleRealSizes, settings.ScaleSimulatedSizes, settings.ScaleJoinLimit));
+}
+
+if (settings.Runs("tls"))
+{
+    for (var repetition = 0; repetition < settings.ThroughputRepetitions && !cancel.IsCancellationRequested; repetition++)
+    {
+        var round = repetition;
+        await RunAsync($"repetition {repetition + 1}/{settings.ThroughputRepetitions}: TLS, ours with cluster TLS and without, side by side", () => TlsScenario.RunAsync(context, round));
+    }
 }
 
 if (settings.Runs("container"))

@@ -80,6 +80,7 @@ internal sealed class OursCluster : IBenchCluster
     /// <param name="keepLogs">Keep the run directory (silo logs) after the cluster is gone.</param>
     /// <param name="table">The membership table; null for the file table.</param>
     /// <param name="cancellationToken">Aborts the launch.</param>
+    /// <param name="tls">Whether the cluster uses cluster TLS.</param>
     public static async Task<OursCluster> LaunchAsync(
         int siloCount,
         HarnessPaths paths,
@@ -87,7 +88,8 @@ internal sealed class OursCluster : IBenchCluster
         IReadOnlyDictionary<string, string>? siloEnvironment,
         bool keepLogs,
         OursMembership? table,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool tls = false)
     {
         table ??= OursMembership.File;
         var clock = Clock.StartNew();
@@ -112,7 +114,7 @@ internal sealed class OursCluster : IBenchCluster
         var launcher = new ClusterLauncher(
             backend,
             membership,
-            new ClusterLaunchOptions { ClusterId = clusterId, MaxSilos = siloCount, LaunchTimeout = TimeSpan.FromMinutes(3) },
+            new ClusterLaunchOptions { ClusterId = clusterId, MaxSilos = siloCount, LaunchTimeout = TimeSpan.FromMinutes(3), Tls = tls },
             observer,
             loggerFactory,
             TimeProvider.System,

@@ -7,8 +7,12 @@ using Orleans.Batch.Hosting.Configuration;
 namespace Orleans.Batch.Benchmarks.Clusters;
 
 /// <summary>Passes every call to the real membership and notes when the tear-down's delete began and ended.</summary>
-internal sealed class RecordingMembership(IClusterMembership inner) : IClusterMembership
+internal sealed class RecordingMembership(IClusterMembership inner) : IClusterMembership, Orleans.Batch.Hosting.Security.Internal.IClusterCertificateCarrier
 {
+    // Cluster TLS keeps the certificate beside the inner table's rows.
+    public Orleans.Batch.Hosting.Security.Internal.IClusterCertificateStore Certificates =>
+        ((Orleans.Batch.Hosting.Security.Internal.IClusterCertificateCarrier)inner).Certificates;
+
     private Clock? _teardownClock;
 
     public Timeline TeardownTimeline { get; } = new();

@@ -37,6 +37,9 @@ internal static class BaselineKinds
     /// <summary>The same silo run as a plain process instead of a container, in the same run (the image rows).</summary>
     public const string PlainProcess = "the same silo as a plain process";
 
+    /// <summary>Ours without cluster TLS, measured in the same run (the TLS rows: ours is with TLS).</summary>
+    public const string OursWithoutTls = "ours without TLS";
+
     /// <summary>Nothing to compare with.</summary>
     public const string None = "none";
 }

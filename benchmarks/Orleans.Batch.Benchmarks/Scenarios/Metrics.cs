@@ -44,6 +44,27 @@ internal static class Metrics
         HigherIsBetter: true,
         Target: "≥ 0.95 × baseline");
 
+    public static Metric TlsLaunch(int silos) => new(
+        $"tls.launch.{silos}",
+        $"launch with cluster TLS, {Silos(silos)} (ready: client connected)",
+        "s",
+        Target: "≤ 1.1 × baseline",
+        BaselineIs: BaselineKinds.OursWithoutTls);
+
+    public static Metric TlsThroughput(int silos, int inFlight) => new(
+        $"tls.throughput.{silos}.{inFlight}",
+        $"echo calls/s with cluster TLS, {Silos(silos)}, {inFlight} in flight",
+        "calls/s",
+        HigherIsBetter: true,
+        Target: inFlight >= 1000 ? "≥ 0.9 × baseline" : null,
+        BaselineIs: BaselineKinds.OursWithoutTls);
+
+    public static Metric TlsLatencyP99(int silos, int inFlight) => new(
+        $"tls.latency.p99.{silos}.{inFlight}",
+        $"echo call p99 latency with cluster TLS, {Silos(silos)}, {inFlight} in flight",
+        "ms",
+        BaselineIs: BaselineKinds.OursWithoutTls);
+
     public static Metric LatencyP50(int silos, int inFlight) => new(
         $"latency.p50.{silos}.{inFlight}",
         $"echo call p50 latency, {Silos(silos)}, {inFlight} in flight",

@@ -18,9 +18,10 @@ internal sealed record ScenarioContext(
     /// <param name="siloCount">How many silos.</param>
     /// <param name="oursSiloEnvironment">Extra environment of ours' silos (diagnostics only).</param>
     /// <param name="oursTable">Ours' membership table; null for the file table.</param>
-    public async Task<IBenchCluster> LaunchAsync(Side side, int siloCount, IReadOnlyDictionary<string, string>? oursSiloEnvironment = null, OursMembership? oursTable = null) => side switch
+    /// <param name="oursTls">Ours with cluster TLS.</param>
+    public async Task<IBenchCluster> LaunchAsync(Side side, int siloCount, IReadOnlyDictionary<string, string>? oursSiloEnvironment = null, OursMembership? oursTable = null, bool oursTls = false) => side switch
     {
-        Side.Ours => await OursCluster.LaunchAsync(siloCount, Paths, LoggerFactory, oursSiloEnvironment, Settings.KeepLogs, oursTable, CancellationToken),
+        Side.Ours => await OursCluster.LaunchAsync(siloCount, Paths, LoggerFactory, oursSiloEnvironment, Settings.KeepLogs, oursTable, CancellationToken, oursTls),
         _ => await BaselineCluster.LaunchAsync(siloCount, Paths, Settings.KeepLogs, CancellationToken),
     };
 

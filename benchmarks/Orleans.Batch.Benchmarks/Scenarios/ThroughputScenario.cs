@@ -12,8 +12,6 @@ namespace Orleans.Batch.Benchmarks.Scenarios;
 /// </summary>
 internal static class ThroughputScenario
 {
-    private static readonly TimeSpan Slice = TimeSpan.FromSeconds(1);
-
     public static async Task RunAsync(ScenarioContext context, IReadOnlyList<Side> order)
     {
         var settings = context.Settings;
@@ -32,32 +30,16 @@ internal static class ThroughputScenario
                 await EchoLoad.ActivateAsync(cluster.Client, settings.EchoGrains, cancellationToken);
             }
 
-            var slices = Math.Max(1, (int)Math.Round(settings.ThroughputDuration / Slice));
             foreach (var inFlight in settings.InFlight)
             {
+                var results = await SideBySideLoad.MeasureAsync(context, clusters, inFlight);
                 foreach (var cluster in clusters)
                 {
-                    await EchoLoad.RunAsync(cluster.Client, inFlight, settings.EchoGrains, settings.ThroughputWarmup, null, cancellationToken);
-                }
-
-                var totals = clusters.ToDictionary(c => c.Side, _ => new EchoTotals());
-                for (var slice = 0; slice < slices; slice++)
-                {
-                    // Alternate which side runs first within each pair of slices too.
-                    var sequence = slice % 2 == 0 ? clusters : [.. Enumerable.Reverse(clusters)];
-                    foreach (var cluster in sequence)
-                    {
-                        await EchoLoad.RunAsync(cluster.Client, inFlight, settings.EchoGrains, Slice, totals[cluster.Side], cancellationToken);
-                    }
-                }
-
-                foreach (var cluster in clusters)
-                {
-                    var (callsPerSecond, p50, p99) = totals[cluster.Side].Summarize();
+                    var (callsPerSecond, p50, p99, calls) = results[cluster.Side];
                     measurements.Add(measurements.Define(Metrics.Throughput(siloCount, inFlight)), cluster.Side, callsPerSecond);
                     measurements.Add(measurements.Define(Metrics.LatencyP50(siloCount, inFlight)), cluster.Side, p50);
                     measurements.Add(measurements.Define(Metrics.LatencyP99(siloCount, inFlight)), cluster.Side, p99);
-                    context.Report(string.Create(CultureInfo.InvariantCulture, $"  {cluster.Side,-8} {inFlight,4} in flight: {callsPerSecond,8:0} calls/s, p50 {p50:0.000} ms, p99 {p99:0.000} ms ({totals[cluster.Side].Calls} calls)"));
+                    context.Report(string.Create(CultureInfo.InvariantCulture, $"  {cluster.Side,-8} {inFlight,4} in flight: {callsPerSecond,8:0} calls/s, p50 {p50:0.000} ms, p99 {p99:0.000} ms ({calls} calls)"));
                 }
             }
 

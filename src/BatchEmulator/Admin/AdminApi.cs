@@ -358,6 +358,7 @@ internal sealed class AdminApi(JobEngine engine, FaultInjector faults, ApiCallCo
         }
 
         stats.RejectedRequests = counters.Rejected;
+        stats.Callers = new Dictionary<string, Dictionary<string, long>>(counters.ByCaller(), StringComparer.Ordinal);
         return WriteAsync(context, 200, stats, Json.EmulatorStats);
     }
 

@@ -127,6 +127,9 @@ internal sealed class EmulatorStats
     /// <summary>Requests refused before reaching an operation (missing or bad signature).</summary>
     public long RejectedRequests { get; set; }
 
+    /// <summary>Calls by the access key they were signed with, then by operation (job roles have their own keys).</summary>
+    public Dictionary<string, Dictionary<string, long>> Callers { get; set; } = [];
+
     public required Dictionary<string, int> JobsByStatus { get; set; }
 
     public int Jobs { get; set; }

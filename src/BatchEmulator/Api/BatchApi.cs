@@ -37,9 +37,10 @@ internal sealed class BatchApi(BatchService service, SignatureGate gate, FaultIn
 
         try
         {
+            string caller;
             try
             {
-                gate.Check(context.Request, "batch");
+                caller = gate.Check(context.Request, "batch");
             }
             catch (AwsServiceException)
             {
@@ -47,7 +48,7 @@ internal sealed class BatchApi(BatchService service, SignatureGate gate, FaultIn
                 throw;
             }
 
-            counters.Called(operation);
+            counters.Called(operation, caller);
             var fault = faults.Take(operation);
             if (fault is { } injected)
             {

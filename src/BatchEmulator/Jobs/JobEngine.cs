@@ -608,6 +608,7 @@ internal sealed class JobEngine : IAsyncDisposable
             environment[variable.Name!] = variable.Value ?? "";
         }
 
+        ApplyJobRole(spec, environment);
         AddBatchVariables(job, environment);
         return new JobLaunch(job.JobId, executable, arguments, environment, AttemptDirectory(job));
     }
@@ -622,9 +623,19 @@ internal sealed class JobEngine : IAsyncDisposable
             environment[variable.Name!] = variable.Value ?? "";
         }
 
+        ApplyJobRole(spec, environment);
         AddBatchVariables(job, environment);
         var settings = new ContainerSettings(spec.Image, spec.Command, spec.RequiredVcpus, spec.RequiredMemoryMiB, spec.ReadonlyRootFilesystem, spec.User);
         return _containers!.BuildLaunch(job.JobId, job.Attempt, settings, environment, AttemptDirectory(job));
+    }
+
+    // The job role's own credentials, as ECS provides them; a job without a role keeps the emulator's.
+    private static void ApplyJobRole(JobSpec spec, Dictionary<string, string> environment)
+    {
+        if (spec.Definition.Container.JobRoleArn is { Length: > 0 } role)
+        {
+            Security.JobRoleCredentials.Apply(role, environment);
+        }
     }
 
     private void AddBatchVariables(EmulatedJob job, Dictionary<string, string> environment)

@@ -31,9 +31,10 @@ internal sealed class CloudWatchLogsApi(JobLogStore logs, SignatureGate gate, Fa
                     string.IsNullOrEmpty(target) ? "Missing X-Amz-Target header." : $"Operation {target} is not served by the Batch emulator (only {TargetPrefix}{GetLogEventsOperation}).");
             }
 
+            string caller;
             try
             {
-                gate.Check(context.Request, "logs");
+                caller = gate.Check(context.Request, "logs");
             }
             catch (AwsServiceException)
             {
@@ -41,7 +42,7 @@ internal sealed class CloudWatchLogsApi(JobLogStore logs, SignatureGate gate, Fa
                 throw;
             }
 
-            counters.Called(operation);
+            counters.Called(operation, caller);
             switch (faults.Take(operation))
             {
                 case FaultKind.Throttle:

@@ -12,7 +12,8 @@ internal sealed class SignatureGate(BatchEmulatorOptions options)
     private const string Algorithm = "AWS4-HMAC-SHA256";
     private static readonly string[] RequiredParameters = ["Credential", "SignedHeaders", "Signature"];
 
-    public void Check(HttpRequest request, string service)
+    /// <returns>The access key the request was signed with (it names the caller: see <see cref="JobRoleCredentials"/>).</returns>
+    public string Check(HttpRequest request, string service)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(authorization))
@@ -68,6 +69,8 @@ internal sealed class SignatureGate(BatchEmulatorOptions options)
         {
             throw Forbidden("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
+
+        return accessKey;
     }
 
     private static Dictionary<string, string> ParseParameters(string text)

@@ -6,11 +6,22 @@ namespace Orleans.Batch.BatchEmulator.Stats;
 internal sealed class ApiCallCounters
 {
     private readonly ConcurrentDictionary<string, OperationCounter> _operations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Caller, string Operation), long> _byCaller = new();
     private long _rejected;
 
     public long Rejected => Interlocked.Read(ref _rejected);
 
-    public void Called(string operation) => Interlocked.Increment(ref Counter(operation).Calls);
+    /// <summary>Counts a call of <paramref name="operation"/> signed with <paramref name="caller"/>'s access key.</summary>
+    public void Called(string operation, string caller)
+    {
+        Interlocked.Increment(ref Counter(operation).Calls);
+        _byCaller.AddOrUpdate((caller, operation), 1, static (_, count) => count + 1);
+    }
+
+    /// <summary>Calls by access key and operation: which role (job role credentials) sent what.</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, long>> ByCaller() =>
+        _byCaller.GroupBy(e => e.Key.Caller, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(e => e.Key.Operation, e => e.Value, StringComparer.Ordinal), StringComparer.Ordinal);
 
     public void Failed(string operation) => Interlocked.Increment(ref Counter(operation).Errors);
 
@@ -28,6 +39,7 @@ internal sealed class ApiCallCounters
     public void Reset()
     {
         _operations.Clear();
+        _byCaller.Clear();
         Interlocked.Exchange(ref _rejected, 0);
     }
 
