@@ -36,8 +36,8 @@ internal sealed class ClusterCertificate : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddOrganizationName("Orleans.Batch");
         subject.AddCommonName($"orleans-batch cluster {clusterId}");
+        subject.AddOrganizationName("Orleans.Batch");
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
