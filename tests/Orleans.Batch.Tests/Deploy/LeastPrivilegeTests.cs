@@ -54,14 +54,7 @@ public sealed partial class LeastPrivilegeTests(DynamoDBLocalFixture dynamo)
         var token = TestContext.Current.CancellationToken;
         await dynamo.StartAsync(token);
         await using var proxy = await CallerRecordingProxy.StartAsync(new Uri(dynamo.ServiceUrl));
-        await using var emulator = await BatchEmulatorFixture.StartAsync((options, _) =>
-        {
-            options.LauncherPath = RepositoryPaths.LauncherDll;
-            options.TransitionDelay = TimeSpan.FromMilliseconds(100);
-            options.MinimumTimeoutSeconds = 60;
-            options.TerminationGracePeriod = TimeSpan.FromSeconds(25);
-        });
-        await emulator.CreateQueueAsync(Queue);
+        await using var emulator = await AwsBatchClusterTests.StartEmulatorWithoutDefinitionAsync();
         (await emulator.Batch.CallAsync("RegisterJobDefinition", new JsonObject
         {
             ["jobDefinitionName"] = Definition,

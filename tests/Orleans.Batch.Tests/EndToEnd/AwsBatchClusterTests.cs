@@ -101,6 +101,15 @@ public sealed partial class AwsBatchClusterTests(DynamoDBLocalFixture dynamo)
 
     internal static async Task<BatchEmulatorFixture> StartEmulatorAsync(Action<Orleans.Batch.BatchEmulator.BatchEmulatorOptions>? configure = null)
     {
+        var emulator = await StartEmulatorWithoutDefinitionAsync(configure);
+        // The definition's environment stands in for the job role: the containers' AWS credentials and region.
+        await emulator.RegisterDefinitionAsync(Definition, environment: AwsEnvironment().Select(e => new { name = e.Key, value = e.Value }).ToArray());
+        return emulator;
+    }
+
+    /// <summary>An emulator that runs this repository's Launcher for its jobs, with the silo queue; the caller registers the definition.</summary>
+    internal static async Task<BatchEmulatorFixture> StartEmulatorWithoutDefinitionAsync(Action<Orleans.Batch.BatchEmulator.BatchEmulatorOptions>? configure = null)
+    {
         var emulator = await BatchEmulatorFixture.StartAsync((options, _) =>
         {
             options.LauncherPath = RepositoryPaths.LauncherDll;
@@ -110,8 +119,6 @@ public sealed partial class AwsBatchClusterTests(DynamoDBLocalFixture dynamo)
             configure?.Invoke(options);
         });
         await emulator.CreateQueueAsync(Queue);
-        // The definition's environment stands in for the job role: the containers' AWS credentials and region.
-        await emulator.RegisterDefinitionAsync(Definition, environment: AwsEnvironment().Select(e => new { name = e.Key, value = e.Value }).ToArray());
         return emulator;
     }
 

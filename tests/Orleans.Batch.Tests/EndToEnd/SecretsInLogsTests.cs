@@ -26,13 +26,7 @@ public sealed class SecretsInLogsTests(DynamoDBLocalFixture dynamo)
             ["AWS_REGION"] = "us-east-1",
             ["Logging__LogLevel__Default"] = "Debug",
         };
-        await using var emulator = await BatchEmulatorFixture.StartAsync((options, _) =>
-        {
-            options.LauncherPath = RepositoryPaths.LauncherDll;
-            options.TransitionDelay = TimeSpan.FromMilliseconds(100);
-            options.MinimumTimeoutSeconds = 60;
-        });
-        await emulator.CreateQueueAsync("silo-queue");
+        await using var emulator = await AwsBatchClusterTests.StartEmulatorWithoutDefinitionAsync();
 
         // The definition's environment stands for the job role's credentials, and turns the silos' logs to debug.
         await emulator.RegisterDefinitionAsync("orleans-batch", environment: environment.Select(e => new { name = e.Key, value = e.Value }).ToArray());
