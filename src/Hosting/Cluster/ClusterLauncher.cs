@@ -8,6 +8,7 @@ using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Membership.Local;
 using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Hosting.Membership.Lease;
+using Orleans.Batch.Hosting.Diagnostics.Internal;
 using Orleans.Batch.Hosting.Security.Internal;
 using Orleans.Hosting;
 using Orleans.Configuration;
@@ -84,6 +85,10 @@ public sealed partial class ClusterLauncher
     {
         var teardown = new ClusterTeardown(_backend, _membership, _options, _observer, _time, _logger);
         var started = _time.GetTimestamp();
+        using var activity = ClusterTelemetry.Source.StartActivity("orleans.batch.launch");
+        activity?.SetTag(ClusterTelemetry.ClusterIdTag, _options.ClusterId);
+        activity?.SetTag(ClusterTelemetry.BackendTag, _backend.Name);
+        var outcome = "failed";
         IHost? unstartedClient = null;
         ClusterCertificate? certificate = null;
         try
@@ -126,9 +131,13 @@ public sealed partial class ClusterLauncher
             teardown.ClientHost = await StartClientAsync(client, cancellationToken).ConfigureAwait(false);
             var elapsed = _time.GetElapsedTime(started);
             LogReady(_logger, active.Count, elapsed.TotalSeconds);
+            outcome = "ready";
             var monitor = new ClusterHealthMonitor(
                 _backend, _membership, active, Math.Min(_options.EffectiveMinSilos, active.Count), replacements, _options.LaunchTimeout,
-                teardown.LeaseRenewer, MonitorInterval(), _observer, _time, _logger);
+                teardown.LeaseRenewer, MonitorInterval(), _observer, _time, _logger)
+            {
+                ClusterId = _options.ClusterId,
+            };
             teardown.Monitor = monitor;
             monitor.Start();
             var resizer = new ClusterResizer(_backend, settings, _options, monitor, waiter, _time);
@@ -137,6 +146,8 @@ public sealed partial class ClusterLauncher
         }
         catch (Exception exception)
         {
+            outcome = exception is OperationCanceledException ? "cancelled" : "failed";
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.Message);
             unstartedClient?.Dispose();
             var reason = exception switch
             {
@@ -146,6 +157,14 @@ public sealed partial class ClusterLauncher
             };
             LastTeardown = await teardown.RunAsync(reason, forceTeardown).ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            ClusterTelemetry.LaunchDuration.Record(
+                _time.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>(ClusterTelemetry.ClusterIdTag, _options.ClusterId),
+                new KeyValuePair<string, object?>(ClusterTelemetry.BackendTag, _backend.Name),
+                new KeyValuePair<string, object?>(ClusterTelemetry.OutcomeTag, outcome));
         }
     }
 

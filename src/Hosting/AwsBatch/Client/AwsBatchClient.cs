@@ -273,6 +273,7 @@ internal sealed class AwsBatchClient : IAwsBatchClient, IDisposable
                     var elapsed = _timeProvider.GetElapsedTime(started);
                     var requestId = response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
                     AwsBatchClientLog.Received(_logger, state.Operation, state.Attempt, (int)response.StatusCode, elapsed.TotalMilliseconds, requestId);
+                    Diagnostics.Internal.ClusterTelemetry.AwsRequest("Batch", state.Operation, Diagnostics.Internal.ClusterTelemetry.Outcome((int)response.StatusCode, errorCode: null), state.Uri, elapsed);
 
                     if (!response.IsSuccessStatusCode)
                     {
@@ -282,6 +283,10 @@ internal sealed class AwsBatchClient : IAwsBatchClient, IDisposable
                     return Deserialize(state.Operation, response, bytes, responseType);
                 },
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not AwsBatchException && !cancellationToken.IsCancellationRequested && CountFailedAttempt(state, started))
+        {
+            throw; // not reached: the filter only counts
         }
         catch (AwsBatchException e)
         {
@@ -315,6 +320,13 @@ internal sealed class AwsBatchClient : IAwsBatchClient, IDisposable
             state.EarlierAttemptAmbiguous = true;
             throw AwsBatchErrors.Timeout(state.Operation, state.Uri, _connection.Options.AttemptTimeout, e);
         }
+    }
+
+    // An attempt that got no answer (network, timeout) counts as an error; answered ones were counted on arrival.
+    private bool CountFailedAttempt(InvocationState state, long started)
+    {
+        Diagnostics.Internal.ClusterTelemetry.AwsRequest("Batch", state.Operation, "error", state.Uri, _timeProvider.GetElapsedTime(started));
+        return false;
     }
 
     private static TResponse Deserialize<TResponse>(string operation, HttpResponseMessage response, byte[] bytes, JsonTypeInfo<TResponse>? responseType)

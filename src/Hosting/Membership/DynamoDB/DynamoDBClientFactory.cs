@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
+using Orleans.Batch.Hosting.Diagnostics.Internal;
 
 namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 
@@ -36,10 +37,35 @@ internal static class DynamoDBClientFactory
     public static IAmazonDynamoDB Create(DynamoDBMembershipOptions options)
     {
         var config = CreateConfig(options);
-        return ResolveLocalCredentials(options, config) is { } credentials
+        var client = ResolveLocalCredentials(options, config) is { } credentials
             ? new AmazonDynamoDBClient(credentials, config)
             : new AmazonDynamoDBClient(config);
+        CountRequests(client);
+        return client;
     }
+
+    // Every request attempt, answered or failed, counts in orleans.batch.aws.requests (see OrleansBatchTelemetry).
+    private static void CountRequests(AmazonDynamoDBClient client)
+    {
+        client.AfterResponseEvent += (_, e) =>
+        {
+            if (e is WebServiceResponseEventArgs answered)
+            {
+                ClusterTelemetry.AwsRequest("DynamoDB", OperationOf(answered.Request), "success", answered.Endpoint);
+            }
+        };
+        client.ExceptionEvent += (_, e) =>
+        {
+            if (e is WebServiceExceptionEventArgs failed)
+            {
+                var outcome = failed.Exception is AmazonServiceException service ? ClusterTelemetry.Outcome((int)service.StatusCode, service.ErrorCode) : "error";
+                ClusterTelemetry.AwsRequest("DynamoDB", OperationOf(failed.Request), outcome, failed.Endpoint);
+            }
+        };
+    }
+
+    private static string OperationOf(AmazonWebServiceRequest? request) =>
+        request?.GetType().Name is { } name ? (name.EndsWith("Request", StringComparison.Ordinal) ? name[..^"Request".Length] : name) : "Unknown";
 
     /// <summary>Creates the client configuration (endpoint and region) for <paramref name="options"/>.</summary>
     /// <param name="options">The validated options.</param>

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Orleans.Batch.Hosting.Diagnostics.Internal;
+
+/// <summary>The instruments behind <see cref="OrleansBatchTelemetry"/>: one meter and one activity source per process.</summary>
+internal static class ClusterTelemetry
+{
+    public const string ClusterIdTag = "orleans.cluster_id";
+    public const string BackendTag = "orleans_batch.backend";
+    public const string OutcomeTag = "outcome";
+
+    private static readonly Meter Meter = new(OrleansBatchTelemetry.MeterName, typeof(ClusterTelemetry).Assembly.GetName().Version?.ToString());
+
+    public static readonly ActivitySource Source = new(OrleansBatchTelemetry.ActivitySourceName, typeof(ClusterTelemetry).Assembly.GetName().Version?.ToString());
+
+    public static readonly Counter<long> AwsRequests = Meter.CreateCounter<long>(OrleansBatchTelemetry.Instruments.AwsRequests, "{request}", "AWS API requests (attempts) by service, operation and outcome");
+
+    public static readonly Histogram<double> AwsRequestDuration = Meter.CreateHistogram<double>(OrleansBatchTelemetry.Instruments.AwsRequestDuration, "s", "Duration of AWS Batch requests");
+
+    public static readonly Histogram<double> LaunchDuration = Meter.CreateHistogram<double>(OrleansBatchTelemetry.Instruments.LaunchDuration, "s", "Time from a launch to a connected client, or to its failure");
+
+    public static readonly Histogram<double> TeardownDuration = Meter.CreateHistogram<double>(OrleansBatchTelemetry.Instruments.TeardownDuration, "s", "Time to release a cluster");
+
+    public static readonly Counter<long> SilosLost = Meter.CreateCounter<long>(OrleansBatchTelemetry.Instruments.SilosLost, "{silo}", "Silos lost while the cluster ran");
+
+    /// <summary>Counts one AWS request attempt (and its duration when measured).</summary>
+    public static void AwsRequest(string service, string operation, string outcome, Uri? endpoint, TimeSpan? duration = null)
+    {
+        var tags = new TagList
+        {
+            { "rpc.system", "aws-api" },
+            { "rpc.service", service },
+            { "rpc.method", operation },
+            { OutcomeTag, outcome },
+            { "server.address", endpoint?.Host },
+            { "server.port", endpoint?.Port },
+        };
+        AwsRequests.Add(1, tags);
+        if (duration is { } elapsed)
+        {
+            AwsRequestDuration.Record(elapsed.TotalSeconds, tags);
+        }
+    }
+
+    /// <summary>The outcome of an AWS answer: throttling is told apart from other errors (it is waited out, not fixed).</summary>
+    public static string Outcome(int statusCode, string? errorCode) =>
+        statusCode is >= 200 and < 300 ? "success"
+        : errorCode is "ConditionalCheckFailedException" or "TransactionCanceledException" ? "conflict"
+        : statusCode == 429 || errorCode is "ThrottlingException" or "TooManyRequestsException" or "ProvisionedThroughputExceededException" or "RequestLimitExceeded" or "Throttling"
+            ? "throttled"
+            : "error";
+}
