@@ -176,6 +176,13 @@ internal static class OrleansBatchCommandLine
         Validators = { r => ValidateOptionalBool(r, "--tls") },
     };
 
+    public static readonly Option<string?> OtlpEndpoint = new("--otlp-endpoint")
+    {
+        Description = "Export the manager's and the silos' metrics and traces (Orleans.Batch's and Orleans') over OTLP to this URL; OTEL_EXPORTER_OTLP_PROTOCOL picks grpc or http/protobuf (default: OTEL_EXPORTER_OTLP_ENDPOINT when set, else no export).",
+        HelpName = "URL",
+        Validators = { r => ValidateUrl(r, "--otlp-endpoint") },
+    };
+
     public static readonly Option<string?> TlsCertificate = new("--tls-certificate")
     {
         Description = "A PEM file holding the certificate and unencrypted private key that the cluster uses instead of a fresh one (turns --tls on).",
@@ -272,7 +279,7 @@ internal static class OrleansBatchCommandLine
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
             Silos, MinSilos, ReplaceLost, Scale, ScaleCooldown, Timeout, Backend, Containers, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
-            Table, DynamoDBEndpoint, CreateTable, Tls, TlsCertificate, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
+            Table, DynamoDBEndpoint, CreateTable, Tls, TlsCertificate, OtlpEndpoint, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(result => ValidateManager(result, workload, workloads));
         root.SetAction((parse, cancellationToken) => runManager(ToSettings(parse, workload), cancellationToken));
@@ -355,6 +362,7 @@ internal static class OrleansBatchCommandLine
             WorkloadOptions = ParseWorkloadOptions(parse.GetValue(WorkloadOptions) ?? []),
             Hold = parse.GetValue(Hold),
             Verbose = parse.GetValue(Verbose),
+            OtlpEndpoint = parse.GetValue(OtlpEndpoint) is { } otlp ? new Uri(otlp) : null,
             Adaptive = adaptive
                 ? new Orleans.Batch.Hosting.Cluster.Elasticity.AdaptiveScalingOptions
                 {

@@ -33,6 +33,9 @@ internal static class ManagerRunner
         var time = TimeProvider.System;
         var observer = new ConsoleClusterObserver(console, time);
         using var loggerFactory = LoggerFactory.Create(logging => ConfigureManagerLogging(logging, settings.Verbose));
+
+        // Disposed last: the export flushes the tear-down's measurements on the way out.
+        using var telemetry = Telemetry.TelemetryExport.StartManager(settings.OtlpEndpoint);
         using var signals = new ShutdownSignals(observer.Info);
         var workload = workloads.Get(settings.Workload);
 

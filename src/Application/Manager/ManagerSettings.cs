@@ -19,6 +19,9 @@ internal sealed record ManagerSettings
 
     public required bool Verbose { get; init; }
 
+    /// <summary>Where to export metrics and traces over OTLP (<c>--otlp-endpoint</c>); null: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, if set.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
     /// <summary>Set for <c>--scale adaptive</c>: how the cluster scales with its load once launched.</summary>
     public Orleans.Batch.Hosting.Cluster.Elasticity.AdaptiveScalingOptions? Adaptive { get; init; }
 

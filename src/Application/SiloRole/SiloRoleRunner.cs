@@ -22,6 +22,7 @@ internal static class SiloRoleRunner
                 builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
                 builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
                 configureHost?.Invoke(builder);
+                Telemetry.TelemetryExport.AddToSilo(builder);
                 builder.AddOrleansBatchSilo(configureSilo);
                 return builder.Build();
             }).ConfigureAwait(false);

@@ -21,6 +21,7 @@ namespace Orleans.Batch.Hosting.Cluster;
 public sealed class BatchClusterEnvironment : IAsyncDisposable
 {
     private static readonly TimeSpan LocalLaunchTimeout = TimeSpan.FromMinutes(3);
+    private static readonly string[] ForwardedTelemetryVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_METRIC_EXPORT_INTERVAL"];
     private static readonly TimeSpan BatchLaunchTimeout = TimeSpan.FromMinutes(20);
     private readonly List<IDisposable> _owned = [];
 
@@ -191,6 +192,16 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
                 ["AWS_REGION"] = endpoint.SigningRegion,
                 ["AWS_DEFAULT_REGION"] = endpoint.SigningRegion,
             };
+
+            // Silos export telemetry where the manager does. Never OTEL_EXPORTER_OTLP_HEADERS: headers can carry
+            // credentials, and DescribeJobs shows a job's environment to anyone allowed to describe jobs.
+            foreach (var variable in ForwardedTelemetryVariables)
+            {
+                if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
+                {
+                    environment[variable] = value;
+                }
+            }
 
             var backend = new AwsBatchBackend(
                 client,

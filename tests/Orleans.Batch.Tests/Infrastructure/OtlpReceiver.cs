@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Batch.Tests.Infrastructure;
+
+/// <summary>
+/// An OTLP/HTTP receiver on 127.0.0.1 (<c>/v1/metrics</c>, <c>/v1/traces</c>, <c>/v1/logs</c>) that accepts what
+/// exporters send and decodes each protobuf payload far enough to list the text in it: metric, span, scope and
+/// resource attribute names and values.
+/// </summary>
+public sealed class OtlpReceiver : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<(string Signal, IReadOnlyList<string> Strings)> _payloads = new();
+    private WebApplication? _app;
+
+    /// <summary>The endpoint to give an exporter (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Every text found in the payloads of <paramref name="signal"/> (<c>metrics</c>, <c>traces</c>).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Payloads(string signal) => [.. _payloads.Where(p => p.Signal == signal).Select(p => p.Strings)];
+
+    public static async Task<OtlpReceiver> StartAsync()
+    {
+        var receiver = new OtlpReceiver();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapPost("/v1/{signal}", receiver.ReceiveAsync);
+        await app.StartAsync();
+        receiver._app = app;
+        receiver.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>The text fields of a protobuf message, found by walking its wire format.</summary>
+    public static List<string> TextOf(ReadOnlySpan<byte> message)
+    {
+        var strings = new List<string>();
+        Walk(message, strings, depth: 0);
+        return strings;
+    }
+
+    private async Task ReceiveAsync(HttpContext context, string signal)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        _payloads.Enqueue((signal, TextOf(body.ToArray())));
+
+        // An empty Export*ServiceResponse: everything accepted.
+        context.Response.ContentType = "application/x-protobuf";
+        context.Response.StatusCode = 200;
+    }
+
+    private static bool Walk(ReadOnlySpan<byte> data, List<string> strings, int depth)
+    {
+        var found = new List<string>();
+        var i = 0;
+        while (i < data.Length)
+        {
+            if (!TryReadVarint(data, ref i, out var key) || key >> 3 == 0)
+            {
+                return false;
+            }
+
+            switch (key & 7)
+            {
+                case 0 when !TryReadVarint(data, ref i, out _):
+                    return false;
+                case 0:
+                    break;
+                case 1:
+                    i += 8;
+                    break;
+                case 5:
+                    i += 4;
+                    break;
+                case 2:
+                    if (!TryReadVarint(data, ref i, out var length) || length > (ulong)(data.Length - i))
+                    {
+                        return false;
+                    }
+
+                    var field = data.Slice(i, (int)length);
+                    i += (int)length;
+                    if (field.Length > 0 && IsText(field))
+                    {
+                        found.Add(Encoding.UTF8.GetString(field));
+                    }
+                    else if (depth < 32 && !Walk(field, found, depth + 1))
+                    {
+                        // Bytes that are neither text nor a message (a trace id): nothing to read in them.
+                    }
+
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        if (i != data.Length)
+        {
+            return false;
+        }
+
+        strings.AddRange(found);
+        return true;
+    }
+
+    private static bool IsText(ReadOnlySpan<byte> field)
+    {
+        foreach (var b in field)
+        {
+            if (b is < 0x20 or > 0x7E)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryReadVarint(ReadOnlySpan<byte> data, ref int i, out ulong value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 64 && i < data.Length; shift += 7)
+        {
+            var b = data[i++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
