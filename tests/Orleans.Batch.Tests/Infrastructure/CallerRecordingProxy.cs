@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Orleans.Batch.Tests.Infrastructure;
 
@@ -38,14 +32,7 @@ public sealed class CallerRecordingProxy : IAsyncDisposable
     public static async Task<CallerRecordingProxy> StartAsync(Uri target)
     {
         var proxy = new CallerRecordingProxy(target);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(proxy.ForwardAsync);
-        await app.StartAsync();
-        proxy._app = app;
-        proxy.Address = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).GetLeftPart(UriPartial.Authority) + "/");
+        (proxy._app, proxy.Address) = await LoopbackWebServer.StartAsync(app => app.Run(proxy.ForwardAsync));
         return proxy;
     }
 

@@ -61,15 +61,13 @@ internal sealed class FakeBatchServer : IAsyncDisposable
     /// <summary>Starts a server that checks signatures made with <paramref name="credentials"/>.</summary>
     public static async Task<FakeBatchServer> StartAsync(ImmutableCredentials credentials)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new FakeBatchServer(app, credentials);
-        app.MapPost("/v1/{operation}", (Func<HttpContext, string, Task>)server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server.Url = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        FakeBatchServer? server = null;
+        var (_, url) = await Infrastructure.LoopbackWebServer.StartAsync(app =>
+        {
+            server = new FakeBatchServer(app, credentials);
+            app.MapPost("/v1/{operation}", (Func<HttpContext, string, Task>)server.HandleAsync);
+        });
+        server!.Url = url;
         return server;
     }
 
