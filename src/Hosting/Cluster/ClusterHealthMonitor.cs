@@ -264,7 +264,7 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
                 var lost = new LostSilo(tracked.Silo!, cause, status.LogLocation);
                 LogSiloReplacing(_logger, tracked.Index, tracked.Name, cause, _replacements.Used, _replacements.Total);
                 _observer.OnSiloReplacing(lost, _replacements.Used, _replacements.Total);
-                Diagnostics.Internal.ClusterTelemetry.SilosLost.Add(1, new KeyValuePair<string, object?>(Diagnostics.Internal.ClusterTelemetry.ClusterIdTag, ClusterId), new KeyValuePair<string, object?>("replacing", true));
+                Diagnostics.Internal.ClusterTelemetry.SiloLost(ClusterId, replacing: true);
                 SiloLost?.Invoke(new ClusterSiloEventArgs(tracked.Silo!, cause, replacing: true));
             }
 
@@ -353,7 +353,7 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
 
         LogSiloLost(_logger, silo.Index, silo.Name, reason);
         _observer.OnSiloLost(lost);
-        Diagnostics.Internal.ClusterTelemetry.SilosLost.Add(1, new KeyValuePair<string, object?>(Diagnostics.Internal.ClusterTelemetry.ClusterIdTag, ClusterId), new KeyValuePair<string, object?>("replacing", false));
+        Diagnostics.Internal.ClusterTelemetry.SiloLost(ClusterId, replacing: false);
         SiloLost?.Invoke(new ClusterSiloEventArgs(silo, reason));
         if (alive < MinSilos && _lease is not null && await _lease.IsAbandonedAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -160,11 +160,7 @@ public sealed partial class ClusterLauncher
         }
         finally
         {
-            ClusterTelemetry.LaunchDuration.Record(
-                _time.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>(ClusterTelemetry.ClusterIdTag, _options.ClusterId),
-                new KeyValuePair<string, object?>(ClusterTelemetry.BackendTag, _backend.Name),
-                new KeyValuePair<string, object?>(ClusterTelemetry.OutcomeTag, outcome));
+            ClusterTelemetry.LaunchEnded(_options.ClusterId, _backend.Name, outcome, _time.GetElapsedTime(started));
         }
     }
 

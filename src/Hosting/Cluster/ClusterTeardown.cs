@@ -130,7 +130,7 @@ internal sealed partial class ClusterTeardown(
                 StillRunning = outcome?.StillRunning ?? [],
             };
             observer.OnTeardownCompleted(abandoned);
-            RecordDuration(abandoned, "abandoned");
+            Diagnostics.Internal.ClusterTelemetry.TeardownEnded(options.ClusterId, "abandoned", abandoned.Elapsed);
             return abandoned;
         }
 
@@ -161,7 +161,7 @@ internal sealed partial class ClusterTeardown(
 
         var report = new ClusterTeardownReport(outcome, deleted, timeProvider.GetElapsedTime(started), errors);
         observer.OnTeardownCompleted(report);
-        RecordDuration(report, "released");
+        Diagnostics.Internal.ClusterTelemetry.TeardownEnded(options.ClusterId, "released", report.Elapsed);
         return report;
     }
 
@@ -222,12 +222,6 @@ internal sealed partial class ClusterTeardown(
     private static partial void LogTeardown(ILogger logger, string reason);
 
     // The observer reports each failed step in one line; the stack trace is for --verbose.
-    private void RecordDuration(ClusterTeardownReport report, string outcome) =>
-        Diagnostics.Internal.ClusterTelemetry.TeardownDuration.Record(
-            report.Elapsed.TotalSeconds,
-            new KeyValuePair<string, object?>(Diagnostics.Internal.ClusterTelemetry.ClusterIdTag, options.ClusterId),
-            new KeyValuePair<string, object?>(Diagnostics.Internal.ClusterTelemetry.OutcomeTag, outcome));
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tear-down could not {Step}")]
     private static partial void LogStepFailed(ILogger logger, string step, Exception exception);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Orleans.Batch.Hosting.Configuration;
 using Orleans.Batch.Hosting.LocalState.Internal;
 
@@ -34,27 +35,22 @@ internal static class LocalStateDirectory
     /// The state directory: <c>$XDG_RUNTIME_DIR/orleans-batch</c>, else <c>$TMPDIR/orleans-batch-&lt;uid&gt;</c> (the
     /// user's id keeps users apart in a shared temporary directory).
     /// </summary>
-    public static string Root
-    {
-        get
-        {
-            var runtime = Environment.GetEnvironmentVariable(RuntimeDirectoryVariable);
-            if (!string.IsNullOrEmpty(runtime) && Path.IsPathFullyQualified(runtime) && Directory.Exists(runtime))
-            {
-                return Path.Combine(runtime, FolderName);
-            }
-
-            return UnixFileOwner.CurrentUser is { } user
-                ? Path.Combine(Path.GetTempPath(), $"{FolderName}-{user}")
-                : Path.Combine(Path.GetTempPath(), FolderName);
-        }
-    }
+    public static string Root =>
+        RuntimeDirectory() is { } runtime ? Path.Combine(runtime, FolderName)
+        : UnixFileOwner.CurrentUser is { } user ? Path.Combine(Path.GetTempPath(), $"{FolderName}-{user}")
+        : Path.Combine(Path.GetTempPath(), FolderName);
 
     /// <summary>The variable that placed <see cref="Root"/>, for errors.</summary>
-    public static string RootVariable =>
+    public static string RootVariable => RuntimeDirectory() is null ? TemporaryDirectoryVariable : RuntimeDirectoryVariable;
+
+    // Directories this process proved private. Inside one, only its owner can add, remove or replace entries, so it
+    // stays private: local membership writes (every heartbeat and lease renewal) do not check the chain again.
+    private static readonly ConcurrentDictionary<string, bool> ProvenPrivate = new(StringComparer.Ordinal);
+
+    private static string? RuntimeDirectory() =>
         Environment.GetEnvironmentVariable(RuntimeDirectoryVariable) is { Length: > 0 } runtime && Path.IsPathFullyQualified(runtime) && Directory.Exists(runtime)
-            ? RuntimeDirectoryVariable
-            : TemporaryDirectoryVariable;
+            ? runtime
+            : null;
 
     /// <summary>The default directory of local membership tables and leases.</summary>
     public static string MembershipDirectory => Path.Combine(Root, "membership");
@@ -119,6 +115,11 @@ internal static class LocalStateDirectory
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        if (ProvenPrivate.ContainsKey(full) && Directory.Exists(full))
+        {
+            return;
+        }
+
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Root));
         var underRoot = full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
         if (underRoot)
@@ -129,6 +130,7 @@ internal static class LocalStateDirectory
             }
 
             CreateChain(root, full);
+            ProvenPrivate.TryAdd(full, true);
             return;
         }
 
@@ -144,6 +146,7 @@ internal static class LocalStateDirectory
         }
 
         EnsurePrivate(full, $"set {setting} to a directory of yours that only you can write");
+        ProvenPrivate.TryAdd(full, true);
     }
 
     /// <summary>

@@ -43,6 +43,18 @@ internal static class ClusterTelemetry
         }
     }
 
+    /// <summary>Records how long a launch of <paramref name="clusterId"/> took, and how it ended.</summary>
+    public static void LaunchEnded(string clusterId, string backend, string outcome, TimeSpan elapsed) =>
+        LaunchDuration.Record(elapsed.TotalSeconds, new(ClusterIdTag, clusterId), new(BackendTag, backend), new(OutcomeTag, outcome));
+
+    /// <summary>Records how long releasing <paramref name="clusterId"/> took, and how it ended.</summary>
+    public static void TeardownEnded(string clusterId, string outcome, TimeSpan elapsed) =>
+        TeardownDuration.Record(elapsed.TotalSeconds, new(ClusterIdTag, clusterId), new(OutcomeTag, outcome));
+
+    /// <summary>Counts a silo of <paramref name="clusterId"/> lost while the cluster ran.</summary>
+    public static void SiloLost(string? clusterId, bool replacing) =>
+        SilosLost.Add(1, new(ClusterIdTag, clusterId), new("replacing", replacing));
+
     /// <summary>The outcome of an AWS answer: throttling is told apart from other errors (it is waited out, not fixed).</summary>
     public static string Outcome(int statusCode, string? errorCode) =>
         statusCode is >= 200 and < 300 ? "success"

@@ -17,6 +17,7 @@ public sealed class DynamoDBClusterMembership : IClusterMembership, IClusterCert
     private readonly string _clusterId;
     private readonly IAmazonDynamoDB _client;
     private readonly DynamoDBMembershipTable _table;
+    private readonly IClusterCertificateStore _certificates;
 
     /// <summary>Creates the membership of cluster <paramref name="clusterId"/> in the table <paramref name="options"/> names.</summary>
     public DynamoDBClusterMembership(string clusterId, DynamoDBMembershipOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
@@ -35,13 +36,11 @@ public sealed class DynamoDBClusterMembership : IClusterMembership, IClusterCert
             time,
             _client);
         Leases = new DynamoDBManagerLeaseStore(_client, options, time);
-        Certificates = new DynamoDBClusterCertificateStore(_client, options, time);
+        _certificates = new DynamoDBClusterCertificateStore(_client, options, time);
     }
 
     /// <inheritdoc />
-    IClusterCertificateStore IClusterCertificateCarrier.Certificates => Certificates;
-
-    internal IClusterCertificateStore Certificates { get; }
+    IClusterCertificateStore IClusterCertificateCarrier.Certificates => _certificates;
 
     /// <inheritdoc />
     public MembershipKind Kind => MembershipKind.DynamoDB;

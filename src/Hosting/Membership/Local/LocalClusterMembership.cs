@@ -15,6 +15,7 @@ public sealed class LocalClusterMembership : IClusterMembership, IClusterCertifi
     private readonly LocalMembershipOptions _options;
     private readonly string _clusterId;
     private readonly FileMembershipTable _table;
+    private readonly IClusterCertificateStore _certificates;
 
     /// <summary>Creates the membership of cluster <paramref name="clusterId"/> kept under <paramref name="options"/>.</summary>
     public LocalClusterMembership(string clusterId, LocalMembershipOptions options, ILoggerFactory loggerFactory)
@@ -29,13 +30,11 @@ public sealed class LocalClusterMembership : IClusterMembership, IClusterCertifi
             Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = OrleansBatchConfiguration.DefaultServiceId }),
             loggerFactory.CreateLogger<FileMembershipTable>());
         Leases = new FileManagerLeaseStore(options);
-        Certificates = new FileClusterCertificateStore(options);
+        _certificates = new FileClusterCertificateStore(options);
     }
 
     /// <inheritdoc />
-    IClusterCertificateStore IClusterCertificateCarrier.Certificates => Certificates;
-
-    internal IClusterCertificateStore Certificates { get; }
+    IClusterCertificateStore IClusterCertificateCarrier.Certificates => _certificates;
 
     /// <inheritdoc />
     public MembershipKind Kind => MembershipKind.Local;
