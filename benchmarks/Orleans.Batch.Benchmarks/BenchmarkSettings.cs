@@ -66,7 +66,7 @@ internal sealed record BenchmarkSettings
     public TimeSpan ScaleJoinLimit { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The scenario names <c>--only</c> accepts.</summary>
-    public static readonly IReadOnlySet<string> ScenarioNames = new HashSet<string>(["launch", "throughput", "failure", "diagnostics", "controlplane", "dynamodb", "container", "tls", "scale"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> ScenarioNames = new HashSet<string>(["launch", "throughput", "failure", "diagnostics", "controlplane", "dynamodb", "container", "tls", "dashboard", "scale"], StringComparer.Ordinal);
 
     /// <summary>The scenarios to run; null for all.</summary>
     public IReadOnlySet<string>? Only { get; init; }

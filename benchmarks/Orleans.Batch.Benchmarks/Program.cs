@@ -9,7 +9,7 @@ using Orleans.Batch.Benchmarks.Results;
 using Orleans.Batch.Benchmarks.Scenarios;
 
 // Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N]
-//                          [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,tls,scale]
+//                          [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,tls,dashboard,scale]
 //                          [--scale-real 4,16,32|none] [--scale-simulated 16,32,100,1000|none] [--out DIR] [--keep-logs] [--no-diagnostics]
 //                          [--launcher PATH] [--baseline-silo PATH]
 // Measures ours (the Orleans.Batch hosting API) against plain Orleans in the same run; see benchmarks/README.md.
@@ -17,7 +17,7 @@ using Orleans.Batch.Benchmarks.Scenarios;
 var arguments = Arguments.Parse(args);
 if (arguments is null)
 {
-    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,tls,scale] [--scale-real SIZES|none] [--scale-simulated SIZES|none] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
+    await Console.Error.WriteLineAsync("usage: Orleans.Batch.Benchmarks [--quick] [--repetitions N] [--throughput-repetitions N] [--failure-repetitions N] [--only launch,throughput,failure,diagnostics,controlplane,dynamodb,container,tls,dashboard,scale] [--scale-real SIZES|none] [--scale-simulated SIZES|none] [--out DIR] [--keep-logs] [--no-diagnostics] [--launcher PATH] [--baseline-silo PATH]");
     return 2;
 }
 
@@ -49,7 +49,7 @@ var context = new ScenarioContext(paths, loggerFactory, measurements, settings, 
 context.Report($"Benchmarks ({(settings.Quick ? "quick" : "full")} set): ours = {paths.Launcher} silo; baseline = {paths.BaselineSilo}; {Environment.ProcessorCount} cores, load average {loadAtStart:0.0}; process marker {ProcessMarker.Variable}={marker}");
 
 // Untimed: the first start of each executable pays for a cold disk cache; neither side should.
-if (settings.Runs("launch") || settings.Runs("throughput") || settings.Runs("failure") || settings.Runs("diagnostics") || settings.Runs("dynamodb") || settings.Runs("tls"))
+if (settings.Runs("launch") || settings.Runs("throughput") || settings.Runs("failure") || settings.Runs("diagnostics") || settings.Runs("dynamodb") || settings.Runs("tls") || settings.Runs("dashboard"))
 {
     await RunAsync("warm-up", async () =>
     {
@@ -116,7 +116,16 @@ if (settings.Runs("tls"))
     for (var repetition = 0; repetition < settings.ThroughputRepetitions && !cancel.IsCancellationRequested; repetition++)
     {
         var round = repetition;
-        await RunAsync($"repetition {repetition + 1}/{settings.ThroughputRepetitions}: TLS, ours with cluster TLS and without, side by side", () => TlsScenario.RunAsync(context, round));
+        await RunAsync($"repetition {repetition + 1}/{settings.ThroughputRepetitions}: TLS, ours with cluster TLS and without, side by side", () => FeatureCostScenario.RunAsync(context, CostedFeature.ClusterTls, round));
+    }
+}
+
+if (settings.Runs("dashboard"))
+{
+    for (var repetition = 0; repetition < settings.ThroughputRepetitions && !cancel.IsCancellationRequested; repetition++)
+    {
+        var round = repetition;
+        await RunAsync($"repetition {repetition + 1}/{settings.ThroughputRepetitions}: dashboard, ours with the dashboard open and without, side by side", () => FeatureCostScenario.RunAsync(context, CostedFeature.OrleansDashboard, round));
     }
 }
 

@@ -137,7 +137,7 @@ esac
 build+=(--file "${file}" "${context}")
 
 if ${dry_run}; then
-  ${local_base} && echo "# local base images: mcr.microsoft.com/dotnet/runtime:${dotnet_version} and sdk:${dotnet_version} from ${base_work}"
+  ${local_base} && echo "# local base images: mcr.microsoft.com/dotnet/aspnet:${dotnet_version} and sdk:${dotnet_version} from ${base_work}"
   echo "${build[*]}"
   exit 0
 fi

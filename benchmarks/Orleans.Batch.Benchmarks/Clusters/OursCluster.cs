@@ -81,6 +81,7 @@ internal sealed class OursCluster : IBenchCluster
     /// <param name="table">The membership table; null for the file table.</param>
     /// <param name="cancellationToken">Aborts the launch.</param>
     /// <param name="tls">Whether the cluster uses cluster TLS.</param>
+    /// <param name="dashboard">Whether the silos publish the dashboard's statistics.</param>
     public static async Task<OursCluster> LaunchAsync(
         int siloCount,
         HarnessPaths paths,
@@ -89,7 +90,8 @@ internal sealed class OursCluster : IBenchCluster
         bool keepLogs,
         OursMembership? table,
         CancellationToken cancellationToken,
-        bool tls = false)
+        bool tls = false,
+        bool dashboard = false)
     {
         table ??= OursMembership.File;
         var clock = Clock.StartNew();
@@ -114,7 +116,7 @@ internal sealed class OursCluster : IBenchCluster
         var launcher = new ClusterLauncher(
             backend,
             membership,
-            new ClusterLaunchOptions { ClusterId = clusterId, MaxSilos = siloCount, LaunchTimeout = TimeSpan.FromMinutes(3), Tls = tls },
+            new ClusterLaunchOptions { ClusterId = clusterId, MaxSilos = siloCount, LaunchTimeout = TimeSpan.FromMinutes(3), Tls = tls, Dashboard = dashboard },
             observer,
             loggerFactory,
             TimeProvider.System,

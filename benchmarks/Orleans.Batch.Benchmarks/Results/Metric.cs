@@ -40,6 +40,9 @@ internal static class BaselineKinds
     /// <summary>Ours without cluster TLS, measured in the same run (the TLS rows: ours is with TLS).</summary>
     public const string OursWithoutTls = "ours without TLS";
 
+    /// <summary>Ours without the dashboard, measured in the same run (the dashboard rows: ours has it open).</summary>
+    public const string OursWithoutDashboard = "ours without the dashboard";
+
     /// <summary>Nothing to compare with.</summary>
     public const string None = "none";
 }

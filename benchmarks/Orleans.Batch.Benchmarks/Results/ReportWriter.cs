@@ -99,7 +99,7 @@ internal static class ReportWriter
         }
 
         md.AppendLine("- every value is the median of the runs (per-process rows: of every silo process of every run); ratio = ours / baseline; spread = min–max over the same samples; repetitions = runs per side; ours and baseline alternate which goes first. See benchmarks/README.md for what each row measures.");
-        md.AppendLine("- the baseline column is plain Orleans, except: the control-plane rows have no baseline (AWS Batch has no plain-Orleans counterpart), so it shows their target, marked \"(target)\"; the DynamoDB rows compare ours with DynamoDB membership against ours with the file table.");
+        md.AppendLine("- the baseline column is plain Orleans, except: the control-plane rows have no baseline (AWS Batch has no plain-Orleans counterpart), so it shows their target, marked \"(target)\"; the DynamoDB rows compare ours with DynamoDB membership against ours with the file table; the TLS rows ours with cluster TLS against ours without, and the dashboard rows ours with the dashboard open against ours without; the image rows a silo container against the same silo as a plain process.");
         md.AppendLine();
         md.AppendLine(merged
             ? "| name | ours | baseline | ratio | unit | repetitions | spread (ours; baseline) | target | run |"

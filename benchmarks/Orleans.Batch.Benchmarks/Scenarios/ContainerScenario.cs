@@ -30,7 +30,7 @@ internal static class ContainerScenario
 
         await BuildImageAsync(context);
         var size = double.Parse(await PodmanAsync(["image", "inspect", "--format", "{{.Size}}", ImageTag], cancellationToken), CultureInfo.InvariantCulture) / 1e6;
-        var baseSize = double.Parse(await PodmanAsync(["image", "inspect", "--format", "{{.Size}}", "mcr.microsoft.com/dotnet/runtime:10.0"], cancellationToken), CultureInfo.InvariantCulture) / 1e6;
+        var baseSize = double.Parse(await PodmanAsync(["image", "inspect", "--format", "{{.Size}}", "mcr.microsoft.com/dotnet/aspnet:10.0"], cancellationToken), CultureInfo.InvariantCulture) / 1e6;
         context.Measurements.Add(context.Measurements.Define(Metrics.ImageSize), Side.Ours, size);
         context.Measurements.Add(context.Measurements.Define(Metrics.ImageAppLayers), Side.Ours, size - baseSize);
         context.Report(string.Create(CultureInfo.InvariantCulture, $"  image {ImageTag}: {size:0} MB ({size - baseSize:0} MB over the runtime base image)"));

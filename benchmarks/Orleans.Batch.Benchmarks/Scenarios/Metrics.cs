@@ -65,6 +65,26 @@ internal static class Metrics
         "ms",
         BaselineIs: BaselineKinds.OursWithoutTls);
 
+    public static Metric DashboardLaunch(int silos) => new(
+        $"dashboard.launch.{silos}",
+        $"launch with the dashboard, {Silos(silos)} (ready: client connected)",
+        "s",
+        BaselineIs: BaselineKinds.OursWithoutDashboard);
+
+    public static Metric DashboardThroughput(int silos, int inFlight) => new(
+        $"dashboard.throughput.{silos}.{inFlight}",
+        $"echo calls/s with the dashboard open, {Silos(silos)}, {inFlight} in flight",
+        "calls/s",
+        HigherIsBetter: true,
+        Target: "≥ 0.95 × baseline",
+        BaselineIs: BaselineKinds.OursWithoutDashboard);
+
+    public static Metric DashboardLatencyP99(int silos, int inFlight) => new(
+        $"dashboard.latency.p99.{silos}.{inFlight}",
+        $"echo call p99 latency with the dashboard open, {Silos(silos)}, {inFlight} in flight",
+        "ms",
+        BaselineIs: BaselineKinds.OursWithoutDashboard);
+
     public static Metric LatencyP50(int silos, int inFlight) => new(
         $"latency.p50.{silos}.{inFlight}",
         $"echo call p50 latency, {Silos(silos)}, {inFlight} in flight",

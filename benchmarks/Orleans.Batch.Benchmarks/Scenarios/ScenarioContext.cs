@@ -19,9 +19,10 @@ internal sealed record ScenarioContext(
     /// <param name="oursSiloEnvironment">Extra environment of ours' silos (diagnostics only).</param>
     /// <param name="oursTable">Ours' membership table; null for the file table.</param>
     /// <param name="oursTls">Ours with cluster TLS.</param>
-    public async Task<IBenchCluster> LaunchAsync(Side side, int siloCount, IReadOnlyDictionary<string, string>? oursSiloEnvironment = null, OursMembership? oursTable = null, bool oursTls = false) => side switch
+    /// <param name="oursDashboard">Ours' silos publish the dashboard's statistics.</param>
+    public async Task<IBenchCluster> LaunchAsync(Side side, int siloCount, IReadOnlyDictionary<string, string>? oursSiloEnvironment = null, OursMembership? oursTable = null, bool oursTls = false, bool oursDashboard = false) => side switch
     {
-        Side.Ours => await OursCluster.LaunchAsync(siloCount, Paths, LoggerFactory, oursSiloEnvironment, Settings.KeepLogs, oursTable, CancellationToken, oursTls),
+        Side.Ours => await OursCluster.LaunchAsync(siloCount, Paths, LoggerFactory, oursSiloEnvironment, Settings.KeepLogs, oursTable, CancellationToken, oursTls, oursDashboard),
         _ => await BaselineCluster.LaunchAsync(siloCount, Paths, Settings.KeepLogs, CancellationToken),
     };
 

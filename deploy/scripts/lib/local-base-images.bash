@@ -4,7 +4,7 @@
 # minimal root file system, made with debootstrap, gets the packages Microsoft's images install and the same
 # non-root user (app, UID 1654), then this machine's .NET runtime (and, for the SDK image, the whole SDK) is
 # copied in, and the result is imported under the names a Dockerfile expects:
-#   mcr.microsoft.com/dotnet/runtime:<major.minor>   mcr.microsoft.com/dotnet/sdk:<major.minor>
+#   mcr.microsoft.com/dotnet/aspnet:<major.minor>   mcr.microsoft.com/dotnet/sdk:<major.minor>
 # Only for this machine's architecture, and only with podman or buildah (docker cannot import into BuildKit's
 # cache without a daemon round trip that we have no need of). Needs root (debootstrap, chroot).
 
@@ -14,7 +14,7 @@ readonly local_base_uid=1654
 
 # make_local_base_images ENGINE WORK_DIR DOTNET_VERSION
 make_local_base_images() {
-  local engine=$1 work=$2 version=$3 dotnet_root runtime_dir
+  local engine=$1 work=$2 version=$3 dotnet_root runtime_dir aspnet_dir
   [[ ${EUID} -eq 0 ]] || die "--local-base needs root (debootstrap and chroot); run it with sudo"
   [[ ${engine} == podman || ${engine} == buildah ]] || die "--local-base needs podman or buildah to import the base images (found ${engine})"
   command -v debootstrap >/dev/null 2>&1 || die "--local-base needs debootstrap: apt-get install debootstrap"
@@ -22,6 +22,8 @@ make_local_base_images() {
   dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
   runtime_dir=$(find "${dotnet_root}/shared/Microsoft.NETCore.App" -mindepth 1 -maxdepth 1 -type d -name "${version}.*" | sort -V | tail -n 1)
   [[ -n ${runtime_dir} ]] || die "--local-base: this machine has no .NET ${version} runtime under ${dotnet_root}/shared/Microsoft.NETCore.App"
+  aspnet_dir=$(find "${dotnet_root}/shared/Microsoft.AspNetCore.App" -mindepth 1 -maxdepth 1 -type d -name "${version}.*" 2>/dev/null | sort -V | tail -n 1)
+  [[ -n ${aspnet_dir} ]] || die "--local-base: this machine has no ASP.NET Core ${version} runtime under ${dotnet_root}/shared/Microsoft.AspNetCore.App"
 
   mkdir -p "${work}"
   # One builder at a time per work directory: concurrent test runs share it.
@@ -31,7 +33,7 @@ make_local_base_images() {
   # Made before from this same runtime: nothing to do (remove the images to force a rebuild).
   local_base_runtime_version=$(basename "${runtime_dir}")
   local wanted="DOTNET_VERSION=${local_base_runtime_version}"
-  if image_has_env "${engine}" "mcr.microsoft.com/dotnet/runtime:${version}" "${wanted}" &&
+  if image_has_env "${engine}" "mcr.microsoft.com/dotnet/aspnet:${version}" "${wanted}" &&
      image_has_env "${engine}" "mcr.microsoft.com/dotnet/sdk:${version}" "${wanted}"; then
     echo "${program}: local base images for .NET $(basename "${runtime_dir}") are up to date" >&2
     return 0
@@ -57,14 +59,16 @@ make_local_base_images() {
                  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')
   local stage="${work}/stage"
 
-  # The runtime image: the host (muxer), hostfxr and Microsoft.NETCore.App of the wanted version only.
+  # The ASP.NET Core runtime image (the manager serves the dashboard): the host (muxer), hostfxr,
+  # Microsoft.NETCore.App and Microsoft.AspNetCore.App of the wanted version only.
   rm -rf "${stage}" && cp -a "${rootfs}" "${stage}" && rm -f "${stage}/.complete"
-  mkdir -p "${stage}/usr/share/dotnet/shared/Microsoft.NETCore.App" "${stage}/usr/share/dotnet/host/fxr"
+  mkdir -p "${stage}/usr/share/dotnet/shared/Microsoft.NETCore.App" "${stage}/usr/share/dotnet/shared/Microsoft.AspNetCore.App" "${stage}/usr/share/dotnet/host/fxr"
   cp -a "${dotnet_root}/dotnet" "${stage}/usr/share/dotnet/"
   cp -a "$(find "${dotnet_root}/host/fxr" -mindepth 1 -maxdepth 1 -type d | sort -V | tail -n 1)" "${stage}/usr/share/dotnet/host/fxr/"
   cp -a "${runtime_dir}" "${stage}/usr/share/dotnet/shared/Microsoft.NETCore.App/"
+  cp -a "${aspnet_dir}" "${stage}/usr/share/dotnet/shared/Microsoft.AspNetCore.App/"
   ln -sf /usr/share/dotnet/dotnet "${stage}/usr/bin/dotnet"
-  import_root "${engine}" "${stage}" "mcr.microsoft.com/dotnet/runtime:${version}" "${changes[@]}"
+  import_root "${engine}" "${stage}" "mcr.microsoft.com/dotnet/aspnet:${version}" "${changes[@]}"
 
   # The SDK image: the whole SDK installation of this machine.
   rm -rf "${stage}" && cp -a "${rootfs}" "${stage}" && rm -f "${stage}/.complete"
@@ -72,7 +76,7 @@ make_local_base_images() {
   ln -sf /usr/share/dotnet/dotnet "${stage}/usr/bin/dotnet"
   import_root "${engine}" "${stage}" "mcr.microsoft.com/dotnet/sdk:${version}" "${changes[@]}"
   rm -rf "${stage}"
-  echo "${program}: local base images mcr.microsoft.com/dotnet/runtime:${version} and mcr.microsoft.com/dotnet/sdk:${version} are ready" >&2
+  echo "${program}: local base images mcr.microsoft.com/dotnet/aspnet:${version} and mcr.microsoft.com/dotnet/sdk:${version} are ready" >&2
 }
 
 # image_has_env ENGINE IMAGE NAME=VALUE: the image exists and sets that variable.

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Net;
 using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.AwsBatch;
@@ -183,6 +185,28 @@ internal static class OrleansBatchCommandLine
         Validators = { r => ValidateUrl(r, "--otlp-endpoint") },
     };
 
+    public static readonly Option<string?> Dashboard = new("--dashboard")
+    {
+        Description = $"Serve the Orleans Dashboard (silos, grains, call rates) from the manager while the cluster runs, on PORT (default {Application.Dashboard.DashboardSettings.DefaultPort}; 0: any free port) of 127.0.0.1 unless --dashboard-bind says otherwise; its URL is printed when the cluster is ready.",
+        HelpName = "PORT",
+        Arity = ArgumentArity.ZeroOrOne,
+        Validators = { ValidateDashboardPort },
+    };
+
+    public static readonly Option<string?> DashboardBind = new("--dashboard-bind")
+    {
+        Description = "The address the dashboard listens on (default 127.0.0.1: this machine only; 0.0.0.0: every interface). The dashboard has no login: open it only to a network you trust.",
+        HelpName = "ADDRESS",
+        Validators = { ValidateDashboardBind },
+    };
+
+    public static readonly Option<string?> Report = new("--report")
+    {
+        Description = "Also write the run report printed at the end (silos, times, AWS requests and, on AWS Batch, the estimated cost) as JSON to this file.",
+        HelpName = "FILE.json",
+        Validators = { ValidateReportPath },
+    };
+
     public static readonly Option<string?> TlsCertificate = new("--tls-certificate")
     {
         Description = "A PEM file holding the certificate and unencrypted private key that the cluster uses instead of a fresh one (turns --tls on).",
@@ -279,7 +303,7 @@ internal static class OrleansBatchCommandLine
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
             Silos, MinSilos, ReplaceLost, Scale, ScaleCooldown, Timeout, Backend, Containers, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
-            Table, DynamoDBEndpoint, CreateTable, Tls, TlsCertificate, OtlpEndpoint, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
+            Table, DynamoDBEndpoint, CreateTable, Tls, TlsCertificate, Dashboard, DashboardBind, OtlpEndpoint, Report, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(result => ValidateManager(result, workload, workloads));
         root.SetAction((parse, cancellationToken) => runManager(ToSettings(parse, workload), cancellationToken));
@@ -356,6 +380,7 @@ internal static class OrleansBatchCommandLine
                 CreateTable = ToOptionalBool(parse, CreateTable),
                 Tls = ToOptionalBool(parse, Tls),
                 TlsCertificate = parse.GetValue(TlsCertificate),
+                Dashboard = parse.GetResult(Dashboard) is not null,
                 SiloOutputLevel = ToLogLevel(parse.GetValue(SiloLogs)!),
             },
             Workload = parse.GetValue(workload)!,
@@ -363,6 +388,8 @@ internal static class OrleansBatchCommandLine
             Hold = parse.GetValue(Hold),
             Verbose = parse.GetValue(Verbose),
             OtlpEndpoint = parse.GetValue(OtlpEndpoint) is { } otlp ? new Uri(otlp) : null,
+            Dashboard = ToDashboardSettings(parse),
+            ReportPath = parse.GetValue(Report),
             Adaptive = adaptive
                 ? new Orleans.Batch.Hosting.Cluster.Elasticity.AdaptiveScalingOptions
                 {
@@ -394,6 +421,11 @@ internal static class OrleansBatchCommandLine
         if (result.GetResult(TlsCertificate) is not null && result.GetResult(Tls) is { Tokens: [{ } tls] } && bool.TryParse(tls.Value, out var on) && !on)
         {
             result.AddError("--tls-certificate turns TLS on, but --tls is false; drop one of them");
+        }
+
+        if (result.GetResult(DashboardBind) is not null && result.GetResult(Dashboard) is null)
+        {
+            result.AddError("--dashboard-bind needs --dashboard");
         }
 
         ValidateLocalLimit(result);
@@ -534,6 +566,64 @@ internal static class OrleansBatchCommandLine
         parse.GetResult(option) is not { } result ? null
         : result.Tokens.Count == 0 ? true
         : bool.Parse(result.Tokens[0].Value);
+
+    private static void ValidateDashboardPort(OptionResult result)
+    {
+        if (result.Tokens.Count > 0 && !(int.TryParse(result.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= IPEndPoint.MaxPort))
+        {
+            result.AddError($"--dashboard takes a port number from 0 to {IPEndPoint.MaxPort}, got {InputText.Quote(result.Tokens[0].Value)}");
+        }
+    }
+
+    private static void ValidateDashboardBind(OptionResult result)
+    {
+        if (result.Tokens.Count > 0 && !IPAddress.TryParse(result.Tokens[0].Value, out _))
+        {
+            result.AddError($"--dashboard-bind takes an IP address (127.0.0.1, 0.0.0.0, ...), got {InputText.Quote(result.Tokens[0].Value)}");
+        }
+    }
+
+    private static void ValidateReportPath(OptionResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return;
+        }
+
+        var path = result.Tokens[0].Value;
+        string? problem;
+        try
+        {
+            var full = Path.GetFullPath(path);
+            var directory = Path.GetDirectoryName(full);
+            problem = path.Length == 0 || path.Contains('\n', StringComparison.Ordinal) || path.EndsWith('/') ? "takes a file path"
+                : Path.GetFileName(full).Length > 255 ? "names a file whose name is longer than 255 characters"
+                : Directory.Exists(full) ? "names a directory; give a file path"
+                : directory is null || !Directory.Exists(directory) ? $"names a file in {InputText.Quote(directory ?? path)}, which does not exist"
+                : null;
+        }
+        catch (Exception exception) when (exception is ArgumentException or PathTooLongException or NotSupportedException)
+        {
+            problem = "takes a file path";
+        }
+
+        if (problem is not null)
+        {
+            result.AddError($"--report {problem}, got {InputText.Quote(path)}");
+        }
+    }
+
+    private static Application.Dashboard.DashboardSettings? ToDashboardSettings(ParseResult parse)
+    {
+        if (parse.GetResult(Dashboard) is not { } dashboard)
+        {
+            return null;
+        }
+
+        var port = dashboard.Tokens.Count > 0 ? int.Parse(dashboard.Tokens[0].Value, CultureInfo.InvariantCulture) : Application.Dashboard.DashboardSettings.DefaultPort;
+        var address = parse.GetValue(DashboardBind) is { } bind ? IPAddress.Parse(bind) : Application.Dashboard.DashboardSettings.DefaultAddress;
+        return new Application.Dashboard.DashboardSettings(address, port);
+    }
 
     private static void ValidateTlsCertificate(OptionResult result)
     {

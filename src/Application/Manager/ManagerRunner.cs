@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Cluster;
 using Orleans.Batch.Hosting.Cluster.Backends;
@@ -38,6 +39,71 @@ internal static class ManagerRunner
         using var telemetry = Telemetry.TelemetryExport.StartManager(settings.OtlpEndpoint);
         using var signals = new ShutdownSignals(observer.Info);
         var workload = workloads.Get(settings.Workload);
+        Reporting.RunPricing pricing;
+        try
+        {
+            pricing = Reporting.RunPricing.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        }
+        catch (Reporting.RunReportException exception)
+        {
+            observer.Error(exception.Message);
+            return ExitCodes.Usage;
+        }
+
+        // Bound before anything starts: a port in use fails the run with nothing submitted.
+        Dashboard.ManagerDashboard? dashboard = null;
+        if (settings.Dashboard is { } dashboardSettings)
+        {
+            try
+            {
+                dashboard = await Dashboard.ManagerDashboard.StartAsync(dashboardSettings, logging => ConfigureManagerLogging(logging, settings.Verbose), signals.Stopping).ConfigureAwait(false);
+            }
+            catch (Dashboard.DashboardException exception)
+            {
+                observer.Error(exception.Message);
+                return ExitCodes.Usage;
+            }
+        }
+
+        await using (dashboard)
+        {
+            using var usage = new Reporting.RunUsageRecorder(time);
+            var run = new ManagerRun(console, observer, loggerFactory, signals, dashboard, usage, time);
+            var exitCode = await StartAndRunAsync(settings, workload, configureClient, run).ConfigureAwait(false);
+            return run.Environment is { } environment ? Report(settings, run, environment, pricing, exitCode) : exitCode;
+        }
+    }
+
+    /// <summary>Prints the run's summary and writes <c>--report</c>; a report that cannot be written fails a run that did not.</summary>
+    private static int Report(ManagerSettings settings, ManagerRun run, BatchClusterEnvironment environment, Reporting.RunPricing pricing, int exitCode)
+    {
+        var onAws = environment.BatchRegion is not null;
+        var report = run.Usage.Finish(new Reporting.RunReportContext(
+            environment.ClusterId, environment.Backend.Name, exitCode, onAws, environment.SiloVcpus, environment.SiloMemoryMiB, pricing));
+        foreach (var line in report.Describe())
+        {
+            run.Observer.Info(line);
+        }
+
+        if (settings.ReportPath is { } path)
+        {
+            try
+            {
+                Reporting.RunReportFile.Write(report, path);
+            }
+            catch (Reporting.RunReportException exception)
+            {
+                run.Observer.Error(exception.Message);
+                return exitCode == ExitCodes.Success ? ExitCodes.Failure : exitCode;
+            }
+        }
+
+        return exitCode;
+    }
+
+    private static async Task<int> StartAndRunAsync(ManagerSettings settings, IClusterWorkload workload, Action<IClientBuilder>? configureClient, ManagerRun run)
+    {
+        var (observer, signals) = (run.Observer, run.Signals);
 
         Rehearsal.RehearsalEnvironment? rehearsal = null;
         if (settings.Rehearsal is { } rehearsalSettings)
@@ -63,20 +129,13 @@ internal static class ManagerRunner
 
         await using (rehearsal)
         {
-            return await RunClusterAsync(settings, workload, configureClient, console, observer, loggerFactory, signals, time).ConfigureAwait(false);
+            return await RunClusterAsync(settings, workload, configureClient, run).ConfigureAwait(false);
         }
     }
 
-    private static async Task<int> RunClusterAsync(
-        ManagerSettings settings,
-        IClusterWorkload workload,
-        Action<IClientBuilder>? configureClient,
-        IAnsiConsole console,
-        ConsoleClusterObserver observer,
-        ILoggerFactory loggerFactory,
-        ShutdownSignals signals,
-        TimeProvider time)
+    private static async Task<int> RunClusterAsync(ManagerSettings settings, IClusterWorkload workload, Action<IClientBuilder>? configureClient, ManagerRun run)
     {
+        var (console, observer, loggerFactory, signals, dashboard, time) = (run.Console, run.Observer, run.LoggerFactory, run.Signals, run.Dashboard, run.Time);
         BatchClusterEnvironment environment;
         try
         {
@@ -109,6 +168,7 @@ internal static class ManagerRunner
             : null;
         var cleanupCommand = Commands.CleanupCommandLine.For(environment.ClusterId, settings.Cluster, environment.BatchQueue ?? settings.Cluster.Queue, settings.Cluster.Region ?? environment.BatchRegion);
         observer.LogsCommand = logsCommand;
+        run.Environment = environment;
         await using (environment.ConfigureAwait(false))
         {
             var launcher = environment.CreateLauncher(observer, loggerFactory, time, logging => ConfigureClientLogging(logging, settings.Verbose), configureClient);
@@ -117,6 +177,7 @@ internal static class ManagerRunner
             BatchCluster cluster;
             try
             {
+                run.Usage.LaunchStarting();
                 cluster = await observer.ShowLaunchAsync(() => launcher.LaunchAsync(signals.Stopping, signals.Forcing)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
@@ -137,6 +198,7 @@ internal static class ManagerRunner
                 return launcher.LastTeardown is { Abandoned: true } abandoned ? GaveUp(observer, abandoned, cleanupCommand) : ExitCodes.Failure;
             }
 
+            run.Usage.Ready(cluster);
             var context = new WorkloadContext(Console.Out, console, settings.WorkloadOptions);
             var adapting = settings.Adaptive is { } adaptive ? cluster.Adapt(adaptive) : null;
             if (settings.Adaptive is { } scaling)
@@ -144,10 +206,22 @@ internal static class ManagerRunner
                 observer.Info($"Scaling with the load between {Plural(scaling.Minimum, "silo")} and {scaling.Maximum} (--scale adaptive)");
             }
 
+            if (dashboard is not null)
+            {
+                dashboard.Attach(cluster.Client);
+                observer.Info($"Dashboard: {dashboard.Url}");
+            }
+
             var exitCode = await RunWorkloadAsync(cluster, workload, context, settings, observer, signals).ConfigureAwait(false);
             if (adapting is not null)
             {
                 await adapting.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (dashboard is not null)
+            {
+                // Before tear-down: an open page then says the cluster is gone instead of waiting on silos that stop.
+                await dashboard.DisposeAsync().ConfigureAwait(false);
             }
 
             var report = await cluster.ShutdownAsync(ReasonFor(exitCode, signals), signals.Forcing).ConfigureAwait(false);

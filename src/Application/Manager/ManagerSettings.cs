@@ -22,6 +22,12 @@ internal sealed record ManagerSettings
     /// <summary>Where to export metrics and traces over OTLP (<c>--otlp-endpoint</c>); null: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, if set.</summary>
     public Uri? OtlpEndpoint { get; init; }
 
+    /// <summary>Where to write the run report as JSON (<c>--report FILE.json</c>); null: printed only.</summary>
+    public string? ReportPath { get; init; }
+
+    /// <summary>Set for <c>--dashboard</c>: where the manager serves the Orleans Dashboard.</summary>
+    public Dashboard.DashboardSettings? Dashboard { get; init; }
+
     /// <summary>Set for <c>--scale adaptive</c>: how the cluster scales with its load once launched.</summary>
     public Orleans.Batch.Hosting.Cluster.Elasticity.AdaptiveScalingOptions? Adaptive { get; init; }
 

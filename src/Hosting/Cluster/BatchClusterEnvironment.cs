@@ -53,6 +53,12 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
     /// <summary>A phrase saying where the silos run, for people.</summary>
     public required string Description { get; init; }
 
+    /// <summary>One silo job's vCPUs on AWS Batch (from the preflight); null locally.</summary>
+    internal double? SiloVcpus { get; init; }
+
+    /// <summary>One silo job's memory in MiB on AWS Batch, when known; null locally.</summary>
+    internal int? SiloMemoryMiB { get; init; }
+
     /// <summary>
     /// Composes the environment. Nothing is launched yet; on AWS Batch inside a Batch job, the manager's own job is
     /// described once to fill in queue, definition and name prefix.
@@ -240,6 +246,8 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
                 BatchRegion = endpoint.SigningRegion,
                 BatchQueue = queue,
                 Description = $"on AWS Batch ({endpoint.ServiceUri.Authority}, queue {queue}, definition {definition}; cluster {clusterId}; membership: {membership.Description})",
+                SiloVcpus = preflight.SiloVcpus,
+                SiloMemoryMiB = preflight.SiloMemoryMiB,
             };
             result._owned.Add(client);
             return result;
@@ -265,6 +273,7 @@ public sealed class BatchClusterEnvironment : IAsyncDisposable
         TeardownTimeout = options.TeardownTimeout,
         Tls = options.EffectiveTls(),
         TlsCertificate = options.TlsCertificate,
+        Dashboard = options.Dashboard,
     };
 
     private static DynamoDBMembershipOptions DynamoDBOptions(BatchClusterOptions options, string? region) => new()

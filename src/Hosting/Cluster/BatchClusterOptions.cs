@@ -71,6 +71,12 @@ public sealed class BatchClusterOptions
     /// </summary>
     public string? TlsCertificate { get; set; }
 
+    /// <summary>
+    /// Whether the silos publish what the Orleans Dashboard shows, for a dashboard hosted by the manager
+    /// (<c>--dashboard</c>). Default false.
+    /// </summary>
+    public bool Dashboard { get; set; }
+
     /// <summary>Whether the cluster uses TLS: <see cref="Tls"/> when set, else on for aws-batch or with a <see cref="TlsCertificate"/>.</summary>
     public bool EffectiveTls() => Tls ?? (TlsCertificate is not null || EffectiveBackend() == AwsBatchBackend);
 

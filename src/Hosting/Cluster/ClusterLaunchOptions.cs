@@ -89,6 +89,12 @@ public sealed class ClusterLaunchOptions
     /// </summary>
     public string? TlsCertificate { get; init; }
 
+    /// <summary>
+    /// Whether the silos publish what the Orleans Dashboard shows (its grain service and call profiler), for a
+    /// dashboard the manager hosts. Default false: the profiler costs a little on every grain call.
+    /// </summary>
+    public bool Dashboard { get; init; }
+
     /// <summary>Whether the cluster uses TLS (<see cref="Tls"/>, or a <see cref="TlsCertificate"/> was given).</summary>
     public bool EffectiveTls => Tls || TlsCertificate is not null;
 

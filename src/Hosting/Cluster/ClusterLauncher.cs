@@ -93,7 +93,13 @@ public sealed partial class ClusterLauncher
         ClusterCertificate? certificate = null;
         try
         {
-            var settings = _membership.ConfigureSilos(new SiloSettings { ClusterId = _options.ClusterId, ServiceId = _options.ServiceId, ExpectedSilos = _options.MaxSilos });
+            var settings = _membership.ConfigureSilos(new SiloSettings
+            {
+                ClusterId = _options.ClusterId,
+                ServiceId = _options.ServiceId,
+                ExpectedSilos = _options.MaxSilos,
+                Dashboard = _options.Dashboard,
+            });
 
             // The table must be there before anything is launched, and the lease before any silo looks for it.
             await _membership.PrepareAsync(cancellationToken).ConfigureAwait(false);

@@ -56,6 +56,12 @@ public sealed record SiloSettings
     /// </summary>
     public bool Tls { get; init; }
 
+    /// <summary>
+    /// Whether the silo publishes what the Orleans Dashboard shows (<c>OrleansBatch:Dashboard:Enabled</c>): its grain
+    /// service, the dashboard grain and the per-call profiler. The manager asks for it when it hosts the dashboard.
+    /// </summary>
+    public bool Dashboard { get; init; }
+
     /// <summary>The Batch endpoint the silo's kill switch calls (<c>OrleansBatch:Batch:ServiceUrl</c>); null: AWS's own for the region.</summary>
     public Uri? BatchServiceUrl { get; init; }
 
@@ -94,6 +100,7 @@ public sealed record SiloSettings
         Set(Keys.ParentProcessId, ParentProcessId?.ToString(CultureInfo.InvariantCulture));
         Set(Keys.BatchServiceUrl, BatchServiceUrl?.OriginalString);
         Set(Keys.TlsEnabled, Tls ? "true" : null);
+        Set(Keys.DashboardEnabled, Dashboard ? "true" : null);
         return values;
     }
 
@@ -118,6 +125,7 @@ public sealed record SiloSettings
             SiloName = configuration[Keys.SiloName],
             AdvertisedAddress = configuration[Keys.AdvertisedAddress],
             Tls = bool.TryParse(configuration[Keys.TlsEnabled], out var tls) && tls,
+            Dashboard = bool.TryParse(configuration[Keys.DashboardEnabled], out var dashboard) && dashboard,
         };
     }
 
@@ -156,6 +164,9 @@ public sealed record SiloSettings
 
         /// <summary><c>OrleansBatch:Tls:Enabled</c>.</summary>
         public const string TlsEnabled = Security.ClusterTlsOptions.EnabledKey;
+
+        /// <summary><c>OrleansBatch:Dashboard:Enabled</c>.</summary>
+        public const string DashboardEnabled = OrleansBatchConfiguration.SectionName + ":Dashboard:Enabled";
 
         /// <summary><c>OrleansBatch:Batch:ServiceUrl</c>: the Batch endpoint a silo's kill switch calls, when not AWS's own.</summary>
         public const string BatchServiceUrl = AwsBatch.AwsBatchClientOptions.SectionName + ":" + nameof(AwsBatch.AwsBatchClientOptions.ServiceUrl);

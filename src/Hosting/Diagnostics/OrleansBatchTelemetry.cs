@@ -39,5 +39,12 @@ public static class OrleansBatchTelemetry
 
         /// <summary>Counter of silos lost while the cluster ran, by <c>orleans.cluster_id</c> and <c>replacing</c> (<c>true</c> when a replacement was started).</summary>
         public const string SilosLost = "orleans.batch.silos.lost";
+
+        /// <summary>
+        /// Counter of DynamoDB capacity units consumed by this process's membership requests (as DynamoDB reports them),
+        /// by <c>rpc.method</c> and <c>aws.dynamodb.capacity</c> (<c>read</c> or <c>write</c>): on-demand tables bill
+        /// request units one for one.
+        /// </summary>
+        public const string DynamoDBConsumedCapacity = "orleans.batch.dynamodb.consumed_capacity";
     }
 }

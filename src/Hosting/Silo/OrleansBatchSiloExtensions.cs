@@ -14,6 +14,7 @@ using Orleans.Batch.Hosting.Silo.Addressing;
 using Orleans.Runtime;
 using Orleans.Batch.Hosting.Silo.Watchdog;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 
 namespace Orleans.Batch.Hosting.Silo;
@@ -97,6 +98,13 @@ public static class OrleansBatchSiloExtensions
             if (contract.Tls)
             {
                 Security.Internal.ClusterTlsSiloBuilder.UseClusterTls(silo, builder.Logging);
+            }
+
+            if (contract.Dashboard)
+            {
+                // The manager hosts the web page; silos publish their statistics to it. Its log stream (Trace) is
+                // off: silo logs stay where the backend keeps them.
+                silo.AddDashboard(o => o.HideTrace = true);
             }
 
             // "Run this on silo i": the manager's GetGrainOnSilo needs it on every silo.

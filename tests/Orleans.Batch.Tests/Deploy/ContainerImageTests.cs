@@ -27,7 +27,7 @@ public sealed class ContainerImageTests(DynamoDBLocalFixture dynamo)
         // The base image comes from the registry too, as it would from mcr.microsoft.com or an ECR pull-through cache.
         await TestImage.EnsureBuiltAsync();
         await using var registry = await LocalRegistry.StartAsync();
-        await Podman.CheckedAsync("push", "--quiet", "--tls-verify=false", "mcr.microsoft.com/dotnet/runtime:10.0", $"{registry.Address}/dotnet/runtime:10.0");
+        await Podman.CheckedAsync("push", "--quiet", "--tls-verify=false", "mcr.microsoft.com/dotnet/aspnet:10.0", $"{registry.Address}/dotnet/aspnet:10.0");
 
         // A copy of the sources the image needs, as in a user's checkout: its own obj folders, so this publish (another
         // runtime, another configuration of the restore) cannot race or disturb the repository's own builds.
@@ -39,7 +39,7 @@ public sealed class ContainerImageTests(DynamoDBLocalFixture dynamo)
             var publish = await DotnetCli.RunAsync(
                 ["publish", Path.Combine(work.FullName, "src", "Launcher"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false",
                  "-p:PublishReadyToRun=true", "-p:OrleansBatchRehearsalEmulator=false", "-t:PublishContainer", "-o", output,
-                 $"-p:ContainerBaseImage={registry.Address}/dotnet/runtime:10.0", $"-p:ContainerRegistry={registry.Address}", "-p:ContainerImageTag=published"],
+                 $"-p:ContainerBaseImage={registry.Address}/dotnet/aspnet:10.0", $"-p:ContainerRegistry={registry.Address}", "-p:ContainerImageTag=published"],
                 new Dictionary<string, string> { ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry.Address },
                 TimeSpan.FromMinutes(8));
             publish.ExitCode.ShouldBe(0, publish.Output);

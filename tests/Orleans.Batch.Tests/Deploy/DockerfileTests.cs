@@ -23,26 +23,28 @@ public sealed partial class DockerfileTests
 
         stages.Count.ShouldBe(2);
         stages[0].ShouldBe("FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build");
-        stages[1].ShouldBe("FROM mcr.microsoft.com/dotnet/runtime:${DOTNET_VERSION}");
+        stages[1].ShouldBe("FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}");
         targetFramework.ShouldBe($"net{version}");
     }
 
     [Fact]
-    public void The_runtime_image_is_enough_because_the_Launcher_needs_only_the_NET_runtime()
+    public void The_final_image_carries_exactly_the_shared_frameworks_the_Launcher_needs()
     {
-        // Were the Launcher to need ASP.NET Core, the final stage would have to be the aspnet image.
+        // The manager serves the dashboard with ASP.NET Core, so the final stage is the aspnet image (the runtime image
+        // lacks Microsoft.AspNetCore.App and the Launcher would not start); nothing else is needed.
         var runtimeConfig = JsonNode.Parse(File.ReadAllText(RepositoryPaths.ProjectOutput("src/Launcher", "Orleans.Batch.Launcher.runtimeconfig.json")))!;
         var options = runtimeConfig["runtimeOptions"]!;
         var frameworks = options["frameworks"]?.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToList()
             ?? [options["framework"]!["name"]!.GetValue<string>()];
 
-        frameworks.ShouldBe(["Microsoft.NETCore.App"]);
+        frameworks.ShouldBe(["Microsoft.NETCore.App", "Microsoft.AspNetCore.App"], ignoreOrder: true);
+        Lines.ShouldContain("FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}");
     }
 
     [Fact]
     public void Image_runs_the_Launcher_as_its_entry_point_as_a_non_root_user()
     {
-        var final = Lines.SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/runtime", StringComparison.Ordinal)).ToList();
+        var final = Lines.SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToList();
         var assemblyName = XDocument.Load(Path.Combine(RepositoryPaths.Root, "src", "Launcher", "Orleans.Batch.Launcher.csproj")).Descendants("AssemblyName").Single().Value;
 
         final.ShouldContain("USER $APP_UID");

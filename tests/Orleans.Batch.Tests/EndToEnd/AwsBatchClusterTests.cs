@@ -21,12 +21,13 @@ public sealed partial class AwsBatchClusterTests(DynamoDBLocalFixture dynamo)
         await using var emulator = await StartEmulatorAsync();
         var table = DynamoDBLocalFixture.UniqueTableName("batch");
         var leaks = new ProcessLeakDetector();
+        var reportPath = Path.Combine(Path.GetTempPath(), $"orleans-batch-tests-report-{Guid.NewGuid():N}.json");
         try
         {
             var (exitCode, stdout, stderr) = await LauncherProcess.RunAsync(
                 leaks,
                 ["--backend", "aws-batch", "--batch-endpoint", emulator.BaseAddress.ToString(), "--dynamodb-endpoint", dynamo.ServiceUrl,
-                 "--table", table, "--silos", "4", "--queue", Queue, "--definition", Definition, "--region", "us-east-1"],
+                 "--table", table, "--silos", "4", "--queue", Queue, "--definition", Definition, "--region", "us-east-1", "--report", reportPath],
                 TimeSpan.FromMinutes(4),
                 AwsEnvironment());
 
@@ -54,9 +55,34 @@ public sealed partial class AwsBatchClusterTests(DynamoDBLocalFixture dynamo)
             await AssertAllJobsEndedAsync(emulator);
             (await PartitionItemsAsync(table, parent)).ShouldBe(0, "the cluster's membership partition was not deleted");
             await leaks.AssertNoneLeftAsync();
+
+            // The run report: what ran, what it asked of AWS, and an estimate of its cost at the documented prices.
+            stderr.ShouldContain("Run summary: 4 silo(s) launched, 0 lost, 0 replaced, 0 removed");
+            stderr.ShouldMatch(@"estimated cost: \$[0-9.]+ \(compute \$[0-9.]+, the manager's DynamoDB \$[0-9.]+\); an estimate at AWS list prices");
+            var report = JsonNode.Parse(await File.ReadAllTextAsync(reportPath, TestContext.Current.CancellationToken))!;
+            stderr.ShouldContain($"cluster {report["cluster_id"]!.GetValue<string>()}");
+            report["backend"]!.GetValue<string>().ShouldBe("aws-batch");
+            report["silos_launched"]!.GetValue<int>().ShouldBe(4);
+            var ready = report["time_to_ready_seconds"]!.GetValue<double>();
+            var wall = report["wall_seconds"]!.GetValue<double>();
+            ready.ShouldBeInRange(0.1, wall);
+            report["silo_seconds"]!.GetValue<double>().ShouldBeInRange(4 * ready, 4 * wall);
+            report["batch_requests"]!.GetValue<long>().ShouldBeGreaterThanOrEqualTo(3, "at least the preflight, SubmitJob and TerminateJob");
+            report["dynamodb_requests"]!.GetValue<long>().ShouldBeGreaterThan(0);
+            report["dynamodb_read_units"]!.GetValue<double>().ShouldBeGreaterThan(0, "DynamoDB reports the capacity each request consumed");
+            report["dynamodb_write_units"]!.GetValue<double>().ShouldBeGreaterThan(0);
+            var cost = report["cost"]!;
+            cost["estimate"]!.GetValue<bool>().ShouldBeTrue();
+            var vcpus = report["vcpus_per_silo"]!.GetValue<double>();
+            var gib = (report["memory_mib_per_silo"]?.GetValue<int>() ?? 0) / 1024.0;
+            var pricing = new Orleans.Batch.Application.Reporting.RunPricing();
+            cost["compute_usd"]!.GetValue<double>().ShouldBe(report["silo_seconds"]!.GetValue<double>() / 3600 * ((vcpus * pricing.VcpuHourUsd) + (gib * pricing.GiBHourUsd)), 1e-9);
+            cost["dynamodb_usd"]!.GetValue<double>().ShouldBeGreaterThan(0);
+            cost["total_usd"]!.GetValue<double>().ShouldBe(cost["compute_usd"]!.GetValue<double>() + cost["dynamodb_usd"]!.GetValue<double>(), 1e-12);
         }
         finally
         {
+            File.Delete(reportPath);
             await dynamo.DeleteTableIfExistsAsync(table);
         }
     }

@@ -64,7 +64,7 @@ internal static partial class BatchPreflight
         checks.Add(CheckCapacity(queue, matching, request.Silos, vcpus));
         checks.Add(await CheckWaitingAsync(client, queue, cancellationToken).ConfigureAwait(false));
         checks.Add(CheckArchitectures(queue, matching));
-        return new PreflightReport(checks);
+        return new PreflightReport(checks) { SiloVcpus = vcpus, SiloMemoryMiB = memory };
     }
 
     private static PreflightCheck CheckQueue(string name, JobQueueDetail? queue)

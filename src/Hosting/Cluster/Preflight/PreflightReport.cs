@@ -12,4 +12,10 @@ public sealed record PreflightReport(IReadOnlyList<PreflightCheck> Checks)
 
     /// <summary>The checks that passed with a warning.</summary>
     public IEnumerable<PreflightCheck> Warnings => Checks.Where(c => c.Outcome == PreflightOutcome.Warning);
+
+    /// <summary>One silo job's vCPUs (the override, else the job definition's), once every check ran.</summary>
+    internal double? SiloVcpus { get; init; }
+
+    /// <summary>One silo job's memory in MiB (the override, else the job definition's), when known.</summary>
+    internal int? SiloMemoryMiB { get; init; }
 }

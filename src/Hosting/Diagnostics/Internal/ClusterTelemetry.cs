@@ -22,6 +22,10 @@ internal static class ClusterTelemetry
 
     public static readonly Histogram<double> TeardownDuration = Meter.CreateHistogram<double>(OrleansBatchTelemetry.Instruments.TeardownDuration, "s", "Time to release a cluster");
 
+    public static readonly Counter<double> DynamoDBConsumedCapacity = Meter.CreateCounter<double>(OrleansBatchTelemetry.Instruments.DynamoDBConsumedCapacity, "{capacity_unit}", "DynamoDB capacity units consumed, by operation and read or write");
+
+    public const string CapacityTag = "aws.dynamodb.capacity";
+
     public static readonly Counter<long> SilosLost = Meter.CreateCounter<long>(OrleansBatchTelemetry.Instruments.SilosLost, "{silo}", "Silos lost while the cluster ran");
 
     /// <summary>Counts one AWS request attempt (and its duration when measured).</summary>
@@ -40,6 +44,15 @@ internal static class ClusterTelemetry
         if (duration is { } elapsed)
         {
             AwsRequestDuration.Record(elapsed.TotalSeconds, tags);
+        }
+    }
+
+    /// <summary>Counts the capacity units one DynamoDB request consumed.</summary>
+    public static void DynamoDBCapacity(string operation, bool write, double units)
+    {
+        if (units > 0)
+        {
+            DynamoDBConsumedCapacity.Add(units, new("rpc.method", operation), new(CapacityTag, write ? "write" : "read"));
         }
     }
 

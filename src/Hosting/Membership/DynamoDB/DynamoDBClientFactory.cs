@@ -38,20 +38,26 @@ internal static class DynamoDBClientFactory
     {
         var config = CreateConfig(options);
         var client = ResolveLocalCredentials(options, config) is { } credentials
-            ? new AmazonDynamoDBClient(credentials, config)
-            : new AmazonDynamoDBClient(config);
+            ? new CapacityReportingDynamoDBClient(credentials, config)
+            : new CapacityReportingDynamoDBClient(config);
         CountRequests(client);
         return client;
     }
 
-    // Every request attempt, answered or failed, counts in orleans.batch.aws.requests (see OrleansBatchTelemetry).
+    // Every request attempt, answered or failed, counts in orleans.batch.aws.requests, and the capacity it consumed in
+    // orleans.batch.dynamodb.consumed_capacity (see OrleansBatchTelemetry): every request asks DynamoDB for its total.
     private static void CountRequests(AmazonDynamoDBClient client)
     {
         client.AfterResponseEvent += (_, e) =>
         {
             if (e is WebServiceResponseEventArgs answered)
             {
-                ClusterTelemetry.AwsRequest("DynamoDB", OperationOf(answered.Request), "success", answered.Endpoint);
+                var operation = OperationOf(answered.Request);
+                ClusterTelemetry.AwsRequest("DynamoDB", operation, "success", answered.Endpoint);
+                if (ConsumedCapacityReport.Read(answered.Response) is { } consumed)
+                {
+                    ClusterTelemetry.DynamoDBCapacity(operation, consumed.Write, consumed.Units);
+                }
             }
         };
         client.ExceptionEvent += (_, e) =>

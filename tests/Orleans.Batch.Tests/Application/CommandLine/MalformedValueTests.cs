@@ -47,7 +47,19 @@ public sealed class MalformedValueTests
         { "--gpus", [.. Counts, "65"], ["--queue", "q", "--definition", "d"] },
         { "--max-runtime", [.. Durations, "30s"], ["--queue", "q", "--definition", "d"] },
         { "--batch-endpoint", Urls, ["--queue", "q", "--definition", "d"] },
+        { "--dashboard", ["", "-1", "65536", "99999999999999999999", "1e3", "ä", Long, "a\nb", "http://x"], [] },
+        { "--report", ["", "/nonexistent-directory/report.json", "/tmp/", "a\nb", Long], [] },
+        { "--dashboard-bind", ["", "ä", "localhost", "999.1.1.1", Long, "a\nb", "../x"], ["--dashboard", "0"] },
     };
+
+    [Fact]
+    public async Task A_malformed_price_of_the_run_report_is_one_line_naming_its_setting_and_nothing_starts()
+    {
+        var cases = new[] { "", "abc", "-1", "NaN", "1e999", Long }
+            .Select(value => new BadInput(["--silos", "1"], new Dictionary<string, string> { ["OrleansBatch__Pricing__VcpuHourUsd"] = value }, "OrleansBatch:Pricing:VcpuHourUsd"));
+
+        (await FindViolationsAsync(cases)).ShouldBeEmpty();
+    }
 
     [Theory]
     [MemberData(nameof(ManagerFlags))]
