@@ -200,6 +200,12 @@ internal static class OrleansBatchCommandLine
         Validators = { ValidateDashboardBind },
     };
 
+    public static readonly Option<string?> Metrics = new("--metrics")
+    {
+        Description = "Print Orleans.Batch's metrics (AWS requests, launch and tear-down times, silos lost, DynamoDB capacity) on standard error every 10 s and at the end: console (the silos print theirs in their logs); none: not on the console (default: OTEL_METRICS_EXPORTER when it is console, else none).",
+        HelpName = "console|none",
+    };
+
     public static readonly Option<string?> Report = new("--report")
     {
         Description = "Also write the run report printed at the end (silos, times, AWS requests and, on AWS Batch, the estimated cost) as JSON to this file.",
@@ -278,6 +284,7 @@ internal static class OrleansBatchCommandLine
             }
         });
         SiloLogs.AcceptOnlyFromAmong(SiloLogLevels);
+        Metrics.AcceptOnlyFromAmong("console", "none");
         Scale.AcceptOnlyFromAmong(FixedScale, AdaptiveScale);
         Backend.AcceptOnlyFromAmong(BatchClusterOptions.LocalBackend, BatchClusterOptions.AwsBatchBackend, RehearsalBackend);
     }
@@ -303,7 +310,7 @@ internal static class OrleansBatchCommandLine
             "Runs an Orleans computation on AWS Batch (or on local processes): launches the silos, waits for them, runs the workload as an Orleans client, and releases everything on exit.")
         {
             Silos, MinSilos, ReplaceLost, Scale, ScaleCooldown, Timeout, Backend, Containers, Queue, Definition, JobName, Region, Vcpus, Memory, Gpus, MaxRuntime, BatchEndpoint,
-            Table, DynamoDBEndpoint, CreateTable, Tls, TlsCertificate, Dashboard, DashboardBind, OtlpEndpoint, Report, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
+            Table, DynamoDBEndpoint, CreateTable, Tls, TlsCertificate, Dashboard, DashboardBind, OtlpEndpoint, Metrics, Report, OrphanTimeout, TeardownTimeout, workload, WorkloadOptions, SiloLogs, Hold, Verbose, ClusterId,
         };
         root.Validators.Add(result => ValidateManager(result, workload, workloads));
         root.SetAction((parse, cancellationToken) => runManager(ToSettings(parse, workload), cancellationToken));
@@ -390,6 +397,7 @@ internal static class OrleansBatchCommandLine
             OtlpEndpoint = parse.GetValue(OtlpEndpoint) is { } otlp ? new Uri(otlp) : null,
             Dashboard = ToDashboardSettings(parse),
             ReportPath = parse.GetValue(Report),
+            MetricsToConsole = parse.GetValue(Metrics) is { } metrics ? metrics == "console" : null,
             Adaptive = adaptive
                 ? new Orleans.Batch.Hosting.Cluster.Elasticity.AdaptiveScalingOptions
                 {

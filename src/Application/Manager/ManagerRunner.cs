@@ -36,7 +36,7 @@ internal static class ManagerRunner
         using var loggerFactory = LoggerFactory.Create(logging => ConfigureManagerLogging(logging, settings.Verbose));
 
         // Disposed last: the export flushes the tear-down's measurements on the way out.
-        using var telemetry = Telemetry.TelemetryExport.StartManager(settings.OtlpEndpoint);
+        using var telemetry = Telemetry.TelemetryExport.StartManager(settings.OtlpEndpoint, settings.MetricsToConsole);
         using var signals = new ShutdownSignals(observer.Info);
         var workload = workloads.Get(settings.Workload);
         Reporting.RunPricing pricing;

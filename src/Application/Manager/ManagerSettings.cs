@@ -22,6 +22,9 @@ internal sealed record ManagerSettings
     /// <summary>Where to export metrics and traces over OTLP (<c>--otlp-endpoint</c>); null: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, if set.</summary>
     public Uri? OtlpEndpoint { get; init; }
 
+    /// <summary>Print metrics on standard error (<c>--metrics console</c>: true, <c>none</c>: false); null: <c>OTEL_METRICS_EXPORTER</c> decides.</summary>
+    public bool? MetricsToConsole { get; init; }
+
     /// <summary>Where to write the run report as JSON (<c>--report FILE.json</c>); null: printed only.</summary>
     public string? ReportPath { get; init; }
 

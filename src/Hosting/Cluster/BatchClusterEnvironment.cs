@@ -21,7 +21,7 @@ namespace Orleans.Batch.Hosting.Cluster;
 public sealed class BatchClusterEnvironment : IAsyncDisposable
 {
     private static readonly TimeSpan LocalLaunchTimeout = TimeSpan.FromMinutes(3);
-    private static readonly string[] ForwardedTelemetryVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_METRIC_EXPORT_INTERVAL"];
+    private static readonly string[] ForwardedTelemetryVariables = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_METRIC_EXPORT_INTERVAL", "OTEL_METRICS_EXPORTER"];
     private static readonly TimeSpan BatchLaunchTimeout = TimeSpan.FromMinutes(20);
     private readonly List<IDisposable> _owned = [];
 

@@ -115,7 +115,11 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
         }
     }
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+    public void Start()
+    {
+        Diagnostics.Internal.ClusterTelemetry.ReportSilos(this, CountByState);
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
 
     /// <summary>Tracks silos just added to the running cluster, until they join or fail to.</summary>
     public void TrackJoining(IEnumerable<LaunchedSilo> silos)
@@ -393,6 +397,7 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Diagnostics.Internal.ClusterTelemetry.Unregister(this);
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -419,6 +424,14 @@ internal sealed partial class ClusterHealthMonitor : IAsyncDisposable
         SiloStatus.ShuttingDown or SiloStatus.Stopping => "shutting down",
         _ => null,
     };
+
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> CountByState() =>
+        Snapshot()
+            .GroupBy(s => s.State)
+            .Select(g => new System.Diagnostics.Metrics.Measurement<int>(
+                g.Count(),
+                new KeyValuePair<string, object?>(Diagnostics.Internal.ClusterTelemetry.ClusterIdTag, ClusterId),
+                new KeyValuePair<string, object?>("state", g.Key.ToString().ToLowerInvariant())));
 
     private List<TrackedSilo> Snapshot()
     {

@@ -21,6 +21,7 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
     private readonly CancellationTokenSource _lost = new();
     private readonly string _holder;
     private long _renewals;
+    private long _lastSuccess;
     private int _disposed;
     private Task? _loop;
 
@@ -55,6 +56,10 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
             throw new ClusterLaunchException($"the cluster id {_clusterId} belongs to a cluster that was abandoned; choose another --cluster-id");
         }
 
+        Interlocked.Exchange(ref _lastSuccess, _time.GetTimestamp());
+        Diagnostics.Internal.ClusterTelemetry.ReportLeaseAge(this, () => new System.Diagnostics.Metrics.Measurement<double>(
+            _time.GetElapsedTime(Interlocked.Read(ref _lastSuccess)).TotalSeconds,
+            new KeyValuePair<string, object?>(Diagnostics.Internal.ClusterTelemetry.ClusterIdTag, _clusterId)));
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
 
@@ -65,6 +70,7 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
             return;
         }
 
+        Diagnostics.Internal.ClusterTelemetry.Unregister(this);
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -92,7 +98,6 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(ManagerLeaseOptions.RenewalPeriodFor(_timeout), _time);
-        var lastSuccess = _time.GetTimestamp();
         var warned = false;
         try
         {
@@ -102,21 +107,22 @@ internal sealed partial class ManagerLeaseRenewer : IAsyncDisposable
                 {
                     if (!await RenewAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        LogLeaseLost(_logger, _time.GetElapsedTime(lastSuccess).TotalSeconds);
+                        LogLeaseLost(_logger, _time.GetElapsedTime(Interlocked.Read(ref _lastSuccess)).TotalSeconds);
                         await _lost.CancelAsync().ConfigureAwait(false);
                         return;
                     }
 
-                    lastSuccess = _time.GetTimestamp();
+                    Interlocked.Exchange(ref _lastSuccess, _time.GetTimestamp());
                     warned = false;
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     LogRenewalFailed(_logger, exception);
-                    if (!warned && _time.GetElapsedTime(lastSuccess) > _timeout / 2)
+                    var silent = _time.GetElapsedTime(Interlocked.Read(ref _lastSuccess));
+                    if (!warned && silent > _timeout / 2)
                     {
                         warned = true;
-                        _observer.OnWarning($"The manager lease has not been renewed for {_time.GetElapsedTime(lastSuccess).TotalSeconds:0} s ({exception.Message}); silos stop themselves after {_timeout.TotalSeconds:0} s without a renewal (--orphan-timeout).");
+                        _observer.OnWarning($"The manager lease has not been renewed for {silent.TotalSeconds:0} s ({exception.Message}); silos stop themselves after {_timeout.TotalSeconds:0} s without a renewal (--orphan-timeout).");
                     }
                 }
             }

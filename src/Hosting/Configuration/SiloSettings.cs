@@ -166,7 +166,7 @@ public sealed record SiloSettings
         public const string TlsEnabled = Security.ClusterTlsOptions.EnabledKey;
 
         /// <summary><c>OrleansBatch:Dashboard:Enabled</c>.</summary>
-        public const string DashboardEnabled = OrleansBatchConfiguration.SectionName + ":Dashboard:Enabled";
+        public const string DashboardEnabled = SiloDashboardOptions.SectionName + ":" + nameof(SiloDashboardOptions.Enabled);
 
         /// <summary><c>OrleansBatch:Batch:ServiceUrl</c>: the Batch endpoint a silo's kill switch calls, when not AWS's own.</summary>
         public const string BatchServiceUrl = AwsBatch.AwsBatchClientOptions.SectionName + ":" + nameof(AwsBatch.AwsBatchClientOptions.ServiceUrl);

@@ -28,6 +28,7 @@ internal static class SiloSettingsCheck
         (LocalMembershipOptions.SectionName, typeof(LocalMembershipOptions)),
         (DynamoDBMembershipOptions.SectionName, typeof(DynamoDBMembershipOptions)),
         (Security.ClusterTlsOptions.SectionName, typeof(Security.ClusterTlsOptions)),
+        (SiloDashboardOptions.SectionName, typeof(SiloDashboardOptions)),
     ];
 
     /// <summary>Throws <see cref="OptionsValidationException"/> with one line per bad setting; returns when all are good.</summary>

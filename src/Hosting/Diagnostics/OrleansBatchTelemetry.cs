@@ -41,6 +41,18 @@ public static class OrleansBatchTelemetry
         public const string SilosLost = "orleans.batch.silos.lost";
 
         /// <summary>
+        /// Gauge of a running cluster's silos by <c>state</c> (<c>joining</c>, <c>active</c>, <c>leaving</c>, <c>replacing</c>,
+        /// <c>removing</c>, <c>removed</c>, <c>lost</c>) and <c>orleans.cluster_id</c>, as the manager tracks them.
+        /// </summary>
+        public const string Silos = "orleans.batch.silos";
+
+        /// <summary>
+        /// Gauge of the seconds since the manager last renewed its lease, by <c>orleans.cluster_id</c>: silos stop
+        /// themselves when it passes <c>--orphan-timeout</c>.
+        /// </summary>
+        public const string LeaseAge = "orleans.batch.lease.age";
+
+        /// <summary>
         /// Counter of DynamoDB capacity units consumed by this process's membership requests (as DynamoDB reports them),
         /// by <c>rpc.method</c> and <c>aws.dynamodb.capacity</c> (<c>read</c> or <c>write</c>): on-demand tables bill
         /// request units one for one.

@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Http;
 namespace Orleans.Batch.Tests.Infrastructure;
 
 /// <summary>
-/// An OTLP/HTTP receiver on 127.0.0.1 (<c>/v1/metrics</c>, <c>/v1/traces</c>, <c>/v1/logs</c>) that accepts what
-/// exporters send and decodes each protobuf payload far enough to list the text in it: metric, span, scope and
+/// An OTLP receiver on 127.0.0.1, over HTTP/protobuf (<c>/v1/metrics</c>, <c>/v1/traces</c>, <c>/v1/logs</c>) or over
+/// gRPC (cleartext HTTP/2, <c>/opentelemetry.proto.collector.metrics.v1.MetricsService/Export</c>, ...), that accepts
+/// what exporters send and decodes each protobuf payload far enough to list the text in it: metric, span, scope and
 /// resource attribute names and values.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
@@ -21,10 +22,15 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Every text found in the payloads of <paramref name="signal"/> (<c>metrics</c>, <c>traces</c>).</summary>
     public IReadOnlyList<IReadOnlyList<string>> Payloads(string signal) => [.. _payloads.Where(p => p.Signal == signal).Select(p => p.Strings)];
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <summary>Starts an OTLP/HTTP receiver, or with <paramref name="grpc"/> an OTLP/gRPC one.</summary>
+    public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
     {
         var receiver = new OtlpReceiver();
-        (receiver._app, receiver.Address) = await LoopbackWebServer.StartAsync(app => app.MapPost("/v1/{signal}", receiver.ReceiveAsync));
+        (receiver._app, receiver.Address) = grpc
+            ? await LoopbackWebServer.StartAsync(
+                app => app.MapPost("/opentelemetry.proto.collector.{signal}.v1.{service}/Export", receiver.ReceiveGrpcAsync),
+                Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2)
+            : await LoopbackWebServer.StartAsync(app => app.MapPost("/v1/{signal}", receiver.ReceiveAsync));
         return receiver;
     }
 
@@ -54,6 +60,26 @@ public sealed class OtlpReceiver : IAsyncDisposable
         // An empty Export*ServiceResponse: everything accepted.
         context.Response.ContentType = "application/x-protobuf";
         context.Response.StatusCode = 200;
+    }
+
+    private async Task ReceiveGrpcAsync(HttpContext context, string signal)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+
+        // gRPC frames: a compressed flag byte and a 4-byte big-endian length before each message.
+        var frames = body.ToArray().AsMemory();
+        while (frames.Length >= 5)
+        {
+            var length = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frames.Span[1..5]);
+            _payloads.Enqueue((signal, TextOf(frames.Span.Slice(5, length))));
+            frames = frames[(5 + length)..];
+        }
+
+        // An empty Export*ServiceResponse in one frame, then status OK in the trailers.
+        context.Response.ContentType = "application/grpc";
+        await context.Response.Body.WriteAsync(new byte[5], context.RequestAborted);
+        context.Response.AppendTrailer("grpc-status", "0");
     }
 
     private static bool Walk(ReadOnlySpan<byte> data, List<string> strings, int depth)

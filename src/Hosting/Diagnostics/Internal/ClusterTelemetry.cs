@@ -26,6 +26,30 @@ internal static class ClusterTelemetry
 
     public const string CapacityTag = "aws.dynamodb.capacity";
 
+    // Observed instruments read whatever is running in this process when the exporter asks: the clusters' monitors
+    // (silos by state) and the managers' lease renewers (lease age). Each registers while it runs.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<object, Func<IEnumerable<Measurement<int>>>> SiloSources = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<object, Func<Measurement<double>>> LeaseSources = new();
+
+    public static readonly ObservableGauge<int> Silos = Meter.CreateObservableGauge(
+        OrleansBatchTelemetry.Instruments.Silos, () => SiloSources.Values.SelectMany(source => source()), "{silo}", "Silos of a running cluster by state, as its manager tracks them");
+
+    public static readonly ObservableGauge<double> LeaseAge = Meter.CreateObservableGauge(
+        OrleansBatchTelemetry.Instruments.LeaseAge, () => LeaseSources.Values.Select(source => source()), "s", "Time since the manager last renewed its lease");
+
+    /// <summary>Reports <paramref name="owner"/>'s silos by state until <see cref="Unregister"/>.</summary>
+    public static void ReportSilos(object owner, Func<IEnumerable<Measurement<int>>> measure) => SiloSources[owner] = measure;
+
+    /// <summary>Reports <paramref name="owner"/>'s lease age until <see cref="Unregister"/>.</summary>
+    public static void ReportLeaseAge(object owner, Func<Measurement<double>> measure) => LeaseSources[owner] = measure;
+
+    /// <summary>Stops reporting what <paramref name="owner"/> registered.</summary>
+    public static void Unregister(object owner)
+    {
+        SiloSources.TryRemove(owner, out _);
+        LeaseSources.TryRemove(owner, out _);
+    }
+
     public static readonly Counter<long> SilosLost = Meter.CreateCounter<long>(OrleansBatchTelemetry.Instruments.SilosLost, "{silo}", "Silos lost while the cluster ran");
 
     /// <summary>Counts one AWS request attempt (and its duration when measured).</summary>

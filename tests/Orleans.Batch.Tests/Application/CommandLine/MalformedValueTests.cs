@@ -48,6 +48,7 @@ public sealed class MalformedValueTests
         { "--max-runtime", [.. Durations, "30s"], ["--queue", "q", "--definition", "d"] },
         { "--batch-endpoint", Urls, ["--queue", "q", "--definition", "d"] },
         { "--dashboard", ["", "-1", "65536", "99999999999999999999", "1e3", "ä", Long, "a\nb", "http://x"], [] },
+        { "--metrics", ["", "ä", "otlp", "CONSOLE", "a\nb", Long], [] },
         { "--report", ["", "/nonexistent-directory/report.json", "/tmp/", "a\nb", Long], [] },
         { "--dashboard-bind", ["", "ä", "localhost", "999.1.1.1", Long, "a\nb", "../x"], ["--dashboard", "0"] },
     };

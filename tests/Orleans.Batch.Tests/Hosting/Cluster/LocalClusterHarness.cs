@@ -16,7 +16,7 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
 {
     private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("orleans-batch-tests-").FullName;
 
-    public LocalClusterHarness(int maxSilos, int? minSilos = null, TimeSpan? timeout = null, Action<int, IDictionary<string, string>>? configureSilo = null, int? replaceLost = null)
+    public LocalClusterHarness(int maxSilos, int? minSilos = null, TimeSpan? timeout = null, Action<int, IDictionary<string, string>>? configureSilo = null, int? replaceLost = null, TimeSpan? orphanTimeout = null)
     {
         ClusterId = $"test-{Guid.NewGuid():N}"[..20];
         Backend = new LocalProcessBackend(
@@ -34,7 +34,7 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
         Launcher = new ClusterLauncher(
             Backend,
             Membership,
-            new ClusterLaunchOptions { ClusterId = ClusterId, MaxSilos = maxSilos, MinSilos = minSilos, ReplaceLost = replaceLost, LaunchTimeout = timeout ?? TimeSpan.FromMinutes(2) },
+            new ClusterLaunchOptions { ClusterId = ClusterId, MaxSilos = maxSilos, MinSilos = minSilos, ReplaceLost = replaceLost, LaunchTimeout = timeout ?? TimeSpan.FromMinutes(2), OrphanTimeout = orphanTimeout },
             Observer,
             NullLoggerFactory.Instance);
     }

@@ -23,6 +23,8 @@ public sealed class SiloSettingsTests
         WatchStandardInput = true,
         ParentProcessId = 4242,
         BatchServiceUrl = new Uri("http://127.0.0.1:4566"),
+        Tls = true,
+        Dashboard = true,
     };
 
     [Fact]
@@ -52,6 +54,16 @@ public sealed class SiloSettingsTests
         var failure = SiloSettingsCheck.Check(FromEnvironment(variables)).ShouldHaveSingleItem();
         failure.ShouldStartWith("OrleansBatch:Batch:ServiceUrl (OrleansBatch__Batch__ServiceUrl) 'ftp://127.0.0.1:4566'");
         failure.ShouldContain("must be an absolute http:// or https:// URL");
+    }
+
+    [Theory]
+    [InlineData("OrleansBatch__Dashboard__Enabled", "OrleansBatch:Dashboard:Enabled")]
+    [InlineData("OrleansBatch__Tls__Enabled", "OrleansBatch:Tls:Enabled")]
+    public void A_switch_that_is_not_true_or_false_is_refused_naming_its_key(string variable, string key)
+    {
+        var variables = new Dictionary<string, string>(Full.ToEnvironment()) { [variable] = "yes" };
+
+        SiloSettingsCheck.Check(FromEnvironment(variables)).ShouldHaveSingleItem().ShouldStartWith($"{key} ({variable})");
     }
 
     [Theory]

@@ -21,12 +21,16 @@ internal sealed class MetricCollector : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
         _listener.Start();
     }
 
     /// <summary>The measurements of <paramref name="instrument"/> whose tags include every one of <paramref name="having"/>.</summary>
     public IReadOnlyList<Measurement> Of(string instrument, params (string Key, object? Value)[] having) =>
         [.. _measurements.Where(m => m.Instrument == instrument && having.All(h => m.Tags.TryGetValue(h.Key, out var v) && Equals(v, h.Value)))];
+
+    /// <summary>Reads the observed instruments (gauges) now, as an exporter does at each collection.</summary>
+    public void Observe() => _listener.RecordObservableInstruments();
 
     public void Dispose() => _listener.Dispose();
 

@@ -61,6 +61,37 @@ public sealed class TelemetryTests(DynamoDBLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task DynamoDB_requests_report_the_capacity_they_consumed_as_reads_and_writes()
+    {
+        await dynamo.StartAsync(TestContext.Current.CancellationToken);
+        using var metrics = new MetricCollector();
+        var table = DynamoDBLocalFixture.UniqueTableName("capacity");
+        using var client = DynamoDBClientFactory.Create(new DynamoDBMembershipOptions { TableName = table, ServiceUrl = new Uri(dynamo.ServiceUrl) });
+        try
+        {
+            await client.CreateTableAsync(new Amazon.DynamoDBv2.Model.CreateTableRequest
+            {
+                TableName = table,
+                BillingMode = Amazon.DynamoDBv2.BillingMode.PAY_PER_REQUEST,
+                KeySchema = [new("Id", Amazon.DynamoDBv2.KeyType.HASH)],
+                AttributeDefinitions = [new("Id", Amazon.DynamoDBv2.ScalarAttributeType.S)],
+            }, TestContext.Current.CancellationToken);
+            var key = new Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue> { ["Id"] = new() { S = "a" } };
+
+            await client.PutItemAsync(table, key, TestContext.Current.CancellationToken);
+            await client.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest { TableName = table, Key = key, ConsistentRead = true }, TestContext.Current.CancellationToken);
+
+            // Nobody asked for ReturnConsumedCapacity: the client does, on every request.
+            metrics.Of(Instruments.DynamoDBConsumedCapacity, ("rpc.method", "PutItem"), ("aws.dynamodb.capacity", "write")).ShouldHaveSingleItem().Value.ShouldBe(1);
+            metrics.Of(Instruments.DynamoDBConsumedCapacity, ("rpc.method", "GetItem"), ("aws.dynamodb.capacity", "read")).ShouldHaveSingleItem().Value.ShouldBe(1, "a strongly consistent read of an item under 4 KB");
+        }
+        finally
+        {
+            await dynamo.DeleteTableIfExistsAsync(table);
+        }
+    }
+
+    [Fact]
     public async Task A_launch_and_its_tear_down_report_their_durations_and_the_launch_is_an_activity()
     {
         using var metrics = new MetricCollector();
@@ -72,12 +103,20 @@ public sealed class TelemetryTests(DynamoDBLocalFixture dynamo)
             ActivityStopped = activity => { lock (activities) { activities.Add(activity); } },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var harness = new LocalClusterHarness(maxSilos: 1);
+        await using var harness = new LocalClusterHarness(maxSilos: 1, orphanTimeout: TimeSpan.FromSeconds(60));
 
         var cluster = await harness.Launcher.LaunchAsync(TestContext.Current.CancellationToken);
-        await cluster.ShutdownAsync("the test is done", TestContext.Current.CancellationToken);
-
         var id = (Orleans.Batch.Hosting.Diagnostics.Internal.ClusterTelemetry.ClusterIdTag, (object?)harness.ClusterId);
+        metrics.Observe();
+        var running = metrics.Of(Instruments.Silos, id).ShouldHaveSingleItem("one state while the cluster runs");
+        running.Tags["state"].ShouldBe("active");
+        running.Value.ShouldBe(1);
+        metrics.Of(Instruments.LeaseAge, id).ShouldHaveSingleItem().Value.ShouldBeInRange(0, 60, "renewed at the launch and every few seconds since");
+        await cluster.ShutdownAsync("the test is done", TestContext.Current.CancellationToken);
+        metrics.Observe();
+        metrics.Of(Instruments.Silos, id).Count.ShouldBe(1, "a torn-down cluster is no longer reported");
+        metrics.Of(Instruments.LeaseAge, id).Count.ShouldBe(1);
+
         var launch = metrics.Of(Instruments.LaunchDuration, id, ("outcome", "ready"), ("orleans_batch.backend", "local")).ShouldHaveSingleItem();
         launch.Unit.ShouldBe("s");
         launch.Value.ShouldBeInRange(0.01, 180);
