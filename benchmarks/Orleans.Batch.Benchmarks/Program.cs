@@ -126,6 +126,7 @@ if (settings.Runs("dashboard"))
     {
         var round = repetition;
         await RunAsync($"repetition {repetition + 1}/{settings.ThroughputRepetitions}: dashboard, ours with the dashboard open and without, side by side", () => FeatureCostScenario.RunAsync(context, CostedFeature.OrleansDashboard, round));
+        await RunAsync($"repetition {repetition + 1}/{settings.ThroughputRepetitions}: dashboard, ours with the dashboard enabled but no page open and without, side by side", () => FeatureCostScenario.RunAsync(context, CostedFeature.OrleansDashboardClosed, round));
     }
 }
 

@@ -85,6 +85,26 @@ internal static class Metrics
         "ms",
         BaselineIs: BaselineKinds.OursWithoutDashboard);
 
+    public static Metric DashboardClosedLaunch(int silos) => new(
+        $"dashboard.closed.launch.{silos}",
+        $"launch with the dashboard enabled, no page open, {Silos(silos)} (ready: client connected)",
+        "s",
+        BaselineIs: BaselineKinds.OursWithoutDashboard);
+
+    public static Metric DashboardClosedThroughput(int silos, int inFlight) => new(
+        $"dashboard.closed.throughput.{silos}.{inFlight}",
+        $"echo calls/s with the dashboard enabled, no page open, {Silos(silos)}, {inFlight} in flight",
+        "calls/s",
+        HigherIsBetter: true,
+        Target: "≥ 0.95 × baseline",
+        BaselineIs: BaselineKinds.OursWithoutDashboard);
+
+    public static Metric DashboardClosedLatencyP99(int silos, int inFlight) => new(
+        $"dashboard.closed.latency.p99.{silos}.{inFlight}",
+        $"echo call p99 latency with the dashboard enabled, no page open, {Silos(silos)}, {inFlight} in flight",
+        "ms",
+        BaselineIs: BaselineKinds.OursWithoutDashboard);
+
     public static Metric LatencyP50(int silos, int inFlight) => new(
         $"latency.p50.{silos}.{inFlight}",
         $"echo call p50 latency, {Silos(silos)}, {inFlight} in flight",
