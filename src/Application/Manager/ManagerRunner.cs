@@ -77,9 +77,10 @@ internal static class ManagerRunner
     /// <summary>Prints the run's summary and writes <c>--report</c>; a report that cannot be written fails a run that did not.</summary>
     private static int Report(ManagerSettings settings, ManagerRun run, BatchClusterEnvironment environment, Reporting.RunPricing pricing, int exitCode)
     {
-        var onAws = environment.BatchRegion is not null;
+        // Local silos cost nothing on AWS: no estimate.
         var report = run.Usage.Finish(new Reporting.RunReportContext(
-            environment.ClusterId, environment.Backend.Name, exitCode, onAws, environment.SiloVcpus, environment.SiloMemoryMiB, pricing));
+            environment.ClusterId, environment.Backend.Name, exitCode, environment.SiloVcpus, environment.SiloMemoryMiB,
+            environment.BatchRegion is not null ? pricing : null));
         foreach (var line in report.Describe())
         {
             run.Observer.Info(line);

@@ -34,23 +34,23 @@ internal sealed record RunPricing
     /// <summary>Price of one DynamoDB write request unit. Default 0.625 per million (on-demand, us-east-1).</summary>
     public double WriteRequestUnitUsd { get; init; } = 0.625 / 1e6;
 
+    private static readonly RunPricing Defaults = new();
+
     /// <summary>Whether any price differs from the defaults (the report then says the prices are the user's).</summary>
-    public bool IsOverridden { get; init; }
+    public bool IsOverridden => this != Defaults;
 
     /// <summary>Reads the prices from <paramref name="configuration"/>; a malformed or negative price is an error naming its key.</summary>
     /// <exception cref="RunReportException">A price is not a non-negative number.</exception>
     public static RunPricing From(IConfiguration configuration)
     {
-        var defaults = new RunPricing();
         var section = configuration.GetSection(SectionName);
-        var pricing = new RunPricing
+        return new RunPricing
         {
-            VcpuHourUsd = Read(section, nameof(VcpuHourUsd), defaults.VcpuHourUsd),
-            GiBHourUsd = Read(section, nameof(GiBHourUsd), defaults.GiBHourUsd),
-            ReadRequestUnitUsd = Read(section, nameof(ReadRequestUnitUsd), defaults.ReadRequestUnitUsd),
-            WriteRequestUnitUsd = Read(section, nameof(WriteRequestUnitUsd), defaults.WriteRequestUnitUsd),
+            VcpuHourUsd = Read(section, nameof(VcpuHourUsd), Defaults.VcpuHourUsd),
+            GiBHourUsd = Read(section, nameof(GiBHourUsd), Defaults.GiBHourUsd),
+            ReadRequestUnitUsd = Read(section, nameof(ReadRequestUnitUsd), Defaults.ReadRequestUnitUsd),
+            WriteRequestUnitUsd = Read(section, nameof(WriteRequestUnitUsd), Defaults.WriteRequestUnitUsd),
         };
-        return pricing with { IsOverridden = pricing != defaults };
     }
 
     private static double Read(IConfigurationSection section, string key, double fallback)

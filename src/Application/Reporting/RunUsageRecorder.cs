@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Orleans.Batch.Hosting.Cluster;
 using Orleans.Batch.Hosting.Diagnostics;
+using Orleans.Batch.Hosting.Diagnostics.Internal;
 
 namespace Orleans.Batch.Application.Reporting;
 
@@ -104,7 +105,7 @@ internal sealed class RunUsageRecorder : IDisposable
                 DynamoDBReadUnits = _readUnits,
                 DynamoDBWriteUnits = _writeUnits,
             };
-            return context.Pricing is { } pricing && context.OnAws ? report with { Cost = Estimate(report, pricing) } : report;
+            return context.Pricing is { } pricing ? report with { Cost = Estimate(report, pricing) } : report;
         }
     }
 
@@ -161,21 +162,21 @@ internal sealed class RunUsageRecorder : IDisposable
         {
             switch (tag.Key)
             {
-                case "rpc.service": service = tag.Value as string; break;
-                case "outcome": outcome = tag.Value as string; break;
+                case ClusterTelemetry.ServiceTag: service = tag.Value as string; break;
+                case ClusterTelemetry.OutcomeTag: outcome = tag.Value as string; break;
             }
         }
 
-        if (service == "Batch")
+        if (service == ClusterTelemetry.BatchService)
         {
             Interlocked.Add(ref _batchRequests, value);
         }
-        else if (service == "DynamoDB")
+        else if (service == ClusterTelemetry.DynamoDBService)
         {
             Interlocked.Add(ref _dynamoRequests, value);
         }
 
-        if (outcome == "throttled")
+        if (outcome == ClusterTelemetry.Throttled)
         {
             Interlocked.Add(ref _throttled, value);
         }
@@ -186,9 +187,9 @@ internal sealed class RunUsageRecorder : IDisposable
         var write = false;
         foreach (var tag in tags)
         {
-            if (tag.Key == "aws.dynamodb.capacity")
+            if (tag.Key == ClusterTelemetry.CapacityTag)
             {
-                write = tag.Value as string == "write";
+                write = tag.Value as string == ClusterTelemetry.WriteCapacity;
             }
         }
 
@@ -210,8 +211,7 @@ internal sealed class RunUsageRecorder : IDisposable
 /// <param name="ClusterId">The cluster id.</param>
 /// <param name="Backend">The backend's name.</param>
 /// <param name="ExitCode">The manager's exit code.</param>
-/// <param name="OnAws">Whether the silos ran on AWS (the cost applies).</param>
 /// <param name="VcpusPerSilo">One silo's vCPUs, when known.</param>
 /// <param name="MemoryMiBPerSilo">One silo's memory, when known.</param>
-/// <param name="Pricing">The prices.</param>
-internal sealed record RunReportContext(string ClusterId, string Backend, int ExitCode, bool OnAws, double? VcpusPerSilo, int? MemoryMiBPerSilo, RunPricing? Pricing);
+/// <param name="Pricing">The prices, when the silos ran on AWS (the cost applies); null: no cost.</param>
+internal sealed record RunReportContext(string ClusterId, string Backend, int ExitCode, double? VcpusPerSilo, int? MemoryMiBPerSilo, RunPricing? Pricing);

@@ -273,7 +273,7 @@ internal sealed class AwsBatchClient : IAwsBatchClient, IDisposable
                     var elapsed = _timeProvider.GetElapsedTime(started);
                     var requestId = response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
                     AwsBatchClientLog.Received(_logger, state.Operation, state.Attempt, (int)response.StatusCode, elapsed.TotalMilliseconds, requestId);
-                    Diagnostics.Internal.ClusterTelemetry.AwsRequest("Batch", state.Operation, Diagnostics.Internal.ClusterTelemetry.Outcome((int)response.StatusCode, errorCode: null), state.Uri, elapsed);
+                    Diagnostics.Internal.ClusterTelemetry.AwsRequest(Diagnostics.Internal.ClusterTelemetry.BatchService, state.Operation, Diagnostics.Internal.ClusterTelemetry.Outcome((int)response.StatusCode, errorCode: null), state.Uri, elapsed);
 
                     if (!response.IsSuccessStatusCode)
                     {
@@ -325,7 +325,7 @@ internal sealed class AwsBatchClient : IAwsBatchClient, IDisposable
     // An attempt that got no answer (network, timeout) counts as an error; answered ones were counted on arrival.
     private bool CountFailedAttempt(InvocationState state, long started)
     {
-        Diagnostics.Internal.ClusterTelemetry.AwsRequest("Batch", state.Operation, "error", state.Uri, _timeProvider.GetElapsedTime(started));
+        Diagnostics.Internal.ClusterTelemetry.AwsRequest(Diagnostics.Internal.ClusterTelemetry.BatchService, state.Operation, "error", state.Uri, _timeProvider.GetElapsedTime(started));
         return false;
     }
 

@@ -9,6 +9,17 @@ internal static class ClusterTelemetry
     public const string ClusterIdTag = "orleans.cluster_id";
     public const string BackendTag = "orleans_batch.backend";
     public const string OutcomeTag = "outcome";
+    public const string ServiceTag = "rpc.service";
+
+    /// <summary>The <see cref="ServiceTag"/> values: the two AWS services Orleans.Batch calls.</summary>
+    public const string BatchService = "Batch";
+    public const string DynamoDBService = "DynamoDB";
+
+    /// <summary>The <see cref="OutcomeTag"/> of a request AWS throttled.</summary>
+    public const string Throttled = "throttled";
+
+    /// <summary>The <see cref="CapacityTag"/> of write units (the other value is <c>read</c>).</summary>
+    public const string WriteCapacity = "write";
 
     private static readonly Meter Meter = new(OrleansBatchTelemetry.MeterName, typeof(ClusterTelemetry).Assembly.GetName().Version?.ToString());
 
@@ -58,7 +69,7 @@ internal static class ClusterTelemetry
         var tags = new TagList
         {
             { "rpc.system", "aws-api" },
-            { "rpc.service", service },
+            { ServiceTag, service },
             { "rpc.method", operation },
             { OutcomeTag, outcome },
             { "server.address", endpoint?.Host },
@@ -76,7 +87,7 @@ internal static class ClusterTelemetry
     {
         if (units > 0)
         {
-            DynamoDBConsumedCapacity.Add(units, new("rpc.method", operation), new(CapacityTag, write ? "write" : "read"));
+            DynamoDBConsumedCapacity.Add(units, new("rpc.method", operation), new(CapacityTag, write ? WriteCapacity : "read"));
         }
     }
 
@@ -97,6 +108,6 @@ internal static class ClusterTelemetry
         statusCode is >= 200 and < 300 ? "success"
         : errorCode is "ConditionalCheckFailedException" or "TransactionCanceledException" ? "conflict"
         : statusCode == 429 || errorCode is "ThrottlingException" or "TooManyRequestsException" or "ProvisionedThroughputExceededException" or "RequestLimitExceeded" or "Throttling"
-            ? "throttled"
+            ? Throttled
             : "error";
 }

@@ -53,7 +53,7 @@ internal static class DynamoDBClientFactory
             if (e is WebServiceResponseEventArgs answered)
             {
                 var operation = OperationOf(answered.Request);
-                ClusterTelemetry.AwsRequest("DynamoDB", operation, "success", answered.Endpoint);
+                ClusterTelemetry.AwsRequest(ClusterTelemetry.DynamoDBService, operation, "success", answered.Endpoint);
                 if (ConsumedCapacityReport.Read(answered.Response) is { } consumed)
                 {
                     ClusterTelemetry.DynamoDBCapacity(operation, consumed.Write, consumed.Units);
@@ -65,7 +65,7 @@ internal static class DynamoDBClientFactory
             if (e is WebServiceExceptionEventArgs failed)
             {
                 var outcome = failed.Exception is AmazonServiceException service ? ClusterTelemetry.Outcome((int)service.StatusCode, service.ErrorCode) : "error";
-                ClusterTelemetry.AwsRequest("DynamoDB", OperationOf(failed.Request), outcome, failed.Endpoint);
+                ClusterTelemetry.AwsRequest(ClusterTelemetry.DynamoDBService, OperationOf(failed.Request), outcome, failed.Endpoint);
             }
         };
     }

@@ -48,7 +48,7 @@ public sealed class RunReportTests
         ClusterTelemetry.DynamoDBCapacity("Query", write: false, 1.5);
         ClusterTelemetry.DynamoDBCapacity("TransactWriteItems", write: true, 4);
         time.Advance(TimeSpan.FromSeconds(90));
-        var report = recorder.Finish(new RunReportContext("c", "aws-batch", 0, OnAws: true, VcpusPerSilo: 2, MemoryMiBPerSilo: 4096, new RunPricing()));
+        var report = recorder.Finish(new RunReportContext("c", "aws-batch", 0, VcpusPerSilo: 2, MemoryMiBPerSilo: 4096, new RunPricing()));
 
         // Other tests of this process may count too: at least these, and the throttle told apart.
         report.BatchRequests.ShouldBeGreaterThanOrEqualTo(2);
