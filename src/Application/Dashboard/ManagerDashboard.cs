@@ -21,13 +21,13 @@ namespace Orleans.Batch.Application.Dashboard;
 internal sealed class ManagerDashboard : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ClusterClientSlot _client;
+    private readonly DashboardClusterSlot _cluster;
     private int _disposed;
 
-    private ManagerDashboard(WebApplication app, ClusterClientSlot client, Uri url)
+    private ManagerDashboard(WebApplication app, DashboardClusterSlot cluster, Uri url)
     {
         _app = app;
-        _client = client;
+        _cluster = cluster;
         Url = url;
     }
 
@@ -51,23 +51,12 @@ internal sealed class ManagerDashboard : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Address, settings.Port));
 
-        var client = new ClusterClientSlot();
-        builder.Services.AddSingleton<IGrainFactory>(_ => client.Client ?? throw new InvalidOperationException("The cluster is not ready."));
-        new ServiceCollectionClientBuilder(builder.Services, builder.Configuration).AddDashboard(o => o.HideTrace = true);
+        var cluster = new DashboardClusterSlot();
+        DashboardEndpoints.AddServices(builder.Services, builder.Configuration, cluster);
 
+        // The page itself loads at once; its data waits for the cluster.
         var app = builder.Build();
-        app.Use((context, next) =>
-        {
-            // The page itself loads at once; its data waits for the cluster.
-            if (client.Client is null && !IsStaticAsset(context.Request.Path))
-            {
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return context.Response.WriteAsync("The dashboard is still trying to connect to the Orleans cluster", context.RequestAborted);
-            }
-
-            return next(context);
-        });
-        app.MapOrleansDashboard();
+        DashboardEndpoints.Map(app, cluster, routePrefix: null);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -80,11 +69,11 @@ internal sealed class ManagerDashboard : IAsyncDisposable
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         var port = bound is not null && Uri.TryCreate(bound, UriKind.Absolute, out var boundUri) ? boundUri.Port : settings.Port;
-        return new ManagerDashboard(app, client, UrlFor(settings.Address, port));
+        return new ManagerDashboard(app, cluster, UrlFor(settings.Address, port));
     }
 
     /// <summary>Serves <paramref name="client"/>'s cluster from now on.</summary>
-    public void Attach(IClusterClient client) => _client.Client = client;
+    public void Attach(IClusterClient client) => _cluster.Attach(client);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -95,14 +84,10 @@ internal sealed class ManagerDashboard : IAsyncDisposable
         }
 
         // Before tear-down: pages left open then say the cluster is gone instead of timing out on it.
-        _client.Client = null;
+        _cluster.Detach();
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
-
-    private static bool IsStaticAsset(PathString path) =>
-        path == "/" || path.StartsWithSegments("/index.html") || path.StartsWithSegments("/index.min.js") || path.StartsWithSegments("/index.css")
-        || path.StartsWithSegments("/favicon.ico") || path.StartsWithSegments("/fonts") || path.StartsWithSegments("/img") || path.StartsWithSegments("/version");
 
     private static Uri UrlFor(IPAddress address, int port)
     {
@@ -118,17 +103,4 @@ internal sealed class ManagerDashboard : IAsyncDisposable
         exception.InnerException is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
             ? $"--dashboard: port {settings.Port} on {settings.Address} is in use; pick another port (--dashboard PORT, or 0 for any free one)"
             : $"--dashboard: cannot listen on {settings.Address} port {settings.Port}: {exception.Message}";
-
-    private sealed class ClusterClientSlot
-    {
-        public volatile IClusterClient? Client;
-    }
-
-    /// <summary>The dashboard's client-side registration needs an <see cref="IClientBuilder"/>: here, the web server's services.</summary>
-    private sealed class ServiceCollectionClientBuilder(IServiceCollection services, IConfiguration configuration) : IClientBuilder
-    {
-        public IServiceCollection Services { get; } = services;
-
-        public IConfiguration Configuration { get; } = configuration;
-    }
 }

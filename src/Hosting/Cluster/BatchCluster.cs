@@ -171,8 +171,15 @@ public sealed class BatchCluster : IAsyncDisposable
     /// Tears the cluster down now and reports what happened. <paramref name="force"/> cuts the graceful
     /// phase short.
     /// </summary>
-    public Task<ClusterTeardownReport> ShutdownAsync(string reason = "the workload finished", CancellationToken force = default) =>
-        _teardown.RunAsync(reason, force);
+    public Task<ClusterTeardownReport> ShutdownAsync(string reason = "the workload finished", CancellationToken force = default)
+    {
+        // Before anything stops: whoever serves this cluster (a dashboard) stops calling it first.
+        Interlocked.Exchange(ref Releasing, null)?.Invoke(this);
+        return _teardown.RunAsync(reason, force);
+    }
+
+    /// <summary>Raised once, when tear-down begins.</summary>
+    internal event Action<BatchCluster>? Releasing;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);

@@ -28,6 +28,11 @@ internal sealed class BatchClusterLauncherService(
                 _launched.Add((environment, cluster));
             }
 
+            foreach (var sink in services.GetServices<Internal.ILaunchedClusterSink>())
+            {
+                sink.OnLaunched(cluster);
+            }
+
             return cluster;
         }
         catch
