@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
@@ -37,9 +38,11 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
     private const string Issued = "Issued";
     private const string Serving = "Serving";
     private const string ServingSince = "ServingSince";
+    private const string Left = "Left";
     private static readonly TimeSpan ShortestPoll = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FirstTurnEstimate = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IAmazonDynamoDB _client;
     private readonly DynamoDBMembershipOptions _options;
@@ -58,6 +61,23 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
     public async Task<IAsyncDisposable?> EnterAsync(string clusterId, Func<CancellationToken, Task>? almostDue, CancellationToken cancellationToken)
     {
         var (ticket, queue) = await TakeTicketAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        var place = new StrongBox<long>(ticket);
+        try
+        {
+            return await WaitForTurnAsync(clusterId, almostDue, place, queue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A silo that stops waiting (its start was cancelled) gives up its place, so the silos behind it do not
+            // wait for it to look stuck.
+            await LeaveAsync(clusterId, place.Value).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<IAsyncDisposable?> WaitForTurnAsync(string clusterId, Func<CancellationToken, Task>? almostDue, StrongBox<long> place, QueueState queue, CancellationToken cancellationToken)
+    {
+        var ticket = place.Value;
         var turnTime = FirstTurnEstimate;
         var lastMove = _timeProvider.GetTimestamp();
         var prepared = long.MaxValue;
@@ -84,7 +104,14 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
             {
                 // Skipped while not looking (this silo was slower than the stuck limit): queue again.
                 (ticket, queue) = await TakeTicketAsync(clusterId, cancellationToken).ConfigureAwait(false);
+                place.Value = ticket;
                 continue;
+            }
+
+            if (queue.AllLeftBefore(ticket) && await TryServeAsync(clusterId, queue.Serving, ticket, cancellationToken, queue.ServingSince).ConfigureAwait(false))
+            {
+                // Every silo still ahead gave up its place.
+                return new Turn(this, clusterId, ticket);
             }
 
             if (_timeProvider.GetElapsedTime(lastMove) >= GiveUpAfter)
@@ -175,12 +202,13 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
                 {
                     Keys = [Key(clusterId), Key(clusterId, DynamoDBMembershipSchema.VersionSortKey)],
                     ConsistentRead = true,
-                    ProjectionExpression = "#sk, #serving, #since, #etag",
+                    ProjectionExpression = "#sk, #serving, #since, #left, #etag",
                     ExpressionAttributeNames = new()
                     {
                         ["#sk"] = DynamoDBMembershipSchema.SortKey,
                         ["#serving"] = Serving,
                         ["#since"] = ServingSince,
+                        ["#left"] = Left,
                         ["#etag"] = DynamoDBMembershipSchema.ETag,
                     },
                 },
@@ -201,8 +229,8 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
             TableName = _options.TableName,
             Key = Key(clusterId),
             ConsistentRead = consistent,
-            ProjectionExpression = "#serving, #since",
-            ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#since"] = ServingSince },
+            ProjectionExpression = "#serving, #since, #left",
+            ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#since"] = ServingSince, ["#left"] = Left },
         }, cancellationToken).ConfigureAwait(false);
         return Read(response.Item);
     }
@@ -243,6 +271,45 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         }
     }
 
+    /// <summary>Gives up <paramref name="ticket"/>'s place; if the turn reached it meanwhile, passes the turn on.</summary>
+    private async Task LeaveAsync(string clusterId, long ticket)
+    {
+        using var timeout = new CancellationTokenSource(LeaveTimeout);
+        try
+        {
+            await _client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _options.TableName,
+                Key = Key(clusterId),
+                UpdateExpression = "ADD #left :ticket",
+                ExpressionAttributeNames = new() { ["#left"] = Left },
+                ExpressionAttributeValues = new() { [":ticket"] = new() { NS = [ticket.ToString(CultureInfo.InvariantCulture)] } },
+            }, timeout.Token).ConfigureAwait(false);
+            await _client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _options.TableName,
+                Key = Key(clusterId),
+                UpdateExpression = "SET #serving = :next, #since = :now",
+                ConditionExpression = "#serving = :ticket",
+                ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#since"] = ServingSince },
+                ExpressionAttributeValues = new()
+                {
+                    [":ticket"] = Number(ticket),
+                    [":next"] = Number(ticket + 1),
+                    [":now"] = Number(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+                },
+            }, timeout.Token).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // The turn had not reached this ticket: the silos behind skip it when it does.
+        }
+        catch (Exception exception) when (exception is Amazon.Runtime.AmazonServiceException or OperationCanceledException or HttpRequestException)
+        {
+            // The next waiter skips this ticket once it looks stuck.
+        }
+    }
+
     private async Task ReleaseAsync(string clusterId, long ticket)
     {
         try
@@ -260,6 +327,11 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
             ? new QueueState(
                 long.Parse(serving.N, CultureInfo.InvariantCulture),
                 DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(since.N, CultureInfo.InvariantCulture)))
+            {
+                LeftTickets = item.TryGetValue(Left, out var left) && left.NS is { Count: > 0 } tickets
+                    ? tickets.Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToHashSet()
+                    : null,
+            }
             : null;
 
     private static Dictionary<string, AttributeValue> Key(string clusterId, string sortKey = TurnSortKey) => new()
@@ -270,7 +342,30 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
 
     private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
-    private readonly record struct QueueState(long Serving, DateTimeOffset ServingSince, string? TableVersionEtag = null);
+    private readonly record struct QueueState(long Serving, DateTimeOffset ServingSince, string? TableVersionEtag = null)
+    {
+        /// <summary>Tickets whose silos stopped waiting before their turn.</summary>
+        public HashSet<long>? LeftTickets { get; init; }
+
+        /// <summary>Every ticket from the one served up to <paramref name="ticket"/> (excluded) was given up.</summary>
+        public bool AllLeftBefore(long ticket)
+        {
+            if (LeftTickets is null || Serving >= ticket)
+            {
+                return false;
+            }
+
+            for (var place = Serving; place < ticket; place++)
+            {
+                if (!LeftTickets.Contains(place))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 
     private sealed class Turn(DynamoDBMembershipTurnLock owner, string clusterId, long ticket) : IAsyncDisposable
     {

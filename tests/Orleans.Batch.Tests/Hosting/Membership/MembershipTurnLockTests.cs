@@ -148,6 +148,36 @@ public sealed class MembershipTurnLockTests(DynamoDBLocalFixture dynamo) : IAsyn
         await last.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Dynamodb_waiters_that_stop_waiting_give_up_their_places_at_once()
+    {
+        // A stuck limit far longer than the wait below: only given-up places let the last waiter through in time.
+        var turns = new DynamoDBMembershipTurnLock(dynamo.Client, DynamoDBOptions, TimeProvider.System, stuckAfter: TimeSpan.FromSeconds(20));
+        var holder = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var gaveUp = new List<Task<IAsyncDisposable?>>();
+        for (var i = 0; i < 2; i++)
+        {
+            gaveUp.Add(turns.EnterAsync("c1", null, cancelled.Token));
+            await Task.Delay(100, TestContext.Current.CancellationToken);   // tickets in this order
+        }
+
+        var last = turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await cancelled.CancelAsync();
+        foreach (var waiter in gaveUp)
+        {
+            await Should.ThrowAsync<OperationCanceledException>(() => waiter);
+        }
+
+        last.IsCompleted.ShouldBeFalse("the holder still has the turn");
+        await holder!.DisposeAsync();
+        var turn = await last.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+
+        turn.ShouldNotBeNull();
+        await turn.DisposeAsync();
+    }
+
     private async Task PutVersionAsync(string etag) => await dynamo.Client.PutItemAsync(_table, new()
     {
         [DynamoDBMembershipSchema.PartitionKey] = new() { S = "c1" },
