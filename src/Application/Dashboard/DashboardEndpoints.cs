@@ -25,14 +25,16 @@ internal static class DashboardEndpoints
     public static void AddServices(IServiceCollection services, IConfiguration configuration, DashboardClusterSlot slot)
     {
         services.TryAddSingleton(slot);
-        services.AddTransient<IGrainFactory>(_ => slot.Client ?? throw new InvalidOperationException("No Orleans.Batch cluster is ready."));
         new ServiceCollectionClientBuilder(services, configuration).AddDashboard(o => o.HideTrace = true);
 
-        // The dashboard's client keeps grain references of the client it was made with: made per request, it follows
-        // the slot to the next cluster the host launches.
+        // The dashboard's client keeps grain references of the client it was made with: made per request from the
+        // slot's client (not from the host's IGrainFactory, which may be the host's own Orleans client), it follows the
+        // slot to the next cluster the host launches. Only data endpoints ask for it, and only while the slot is full.
         var dashboardClient = services.LastOrDefault(d => d.ServiceType.Name == "IDashboardClient" && d.ImplementationType is not null)
             ?? throw new InvalidOperationException("The Orleans Dashboard package no longer registers IDashboardClient as Orleans.Batch expects; use the Microsoft.Orleans.Dashboard version Orleans.Batch was built with.");
-        services.Replace(ServiceDescriptor.Transient(dashboardClient.ServiceType, dashboardClient.ImplementationType!));
+        var implementation = dashboardClient.ImplementationType!;
+        services.Replace(ServiceDescriptor.Transient(dashboardClient.ServiceType, provider => ActivatorUtilities.CreateInstance(
+            provider, implementation, (IGrainFactory)(slot.Client ?? throw new InvalidOperationException("No Orleans.Batch cluster is ready.")))));
     }
 
     /// <summary>Maps the dashboard under <paramref name="routePrefix"/>; its data endpoints answer 503 while the slot is empty.</summary>

@@ -235,8 +235,12 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         return Read(response.Item);
     }
 
-    /// <summary>Serves <paramref name="next"/> if the queue still serves <paramref name="current"/> (since <paramref name="since"/>, when given).</summary>
-    private async Task<bool> TryServeAsync(string clusterId, long current, long next, CancellationToken cancellationToken, DateTimeOffset? since = null)
+    /// <summary>
+    /// Serves <paramref name="next"/> if the queue still serves <paramref name="current"/> (since <paramref name="since"/>,
+    /// when given). A release (neither <paramref name="since"/> nor <paramref name="exactly"/>) also moves a queue still
+    /// behind <paramref name="current"/>.
+    /// </summary>
+    private async Task<bool> TryServeAsync(string clusterId, long current, long next, CancellationToken cancellationToken, DateTimeOffset? since = null, bool exactly = false)
     {
         var request = new UpdateItemRequest
         {
@@ -244,7 +248,7 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
             Key = Key(clusterId),
             UpdateExpression = "SET #serving = :next, #since = :now",
             // A release (no since) also ends the holder's turn ahead when this silo went ahead on its write.
-            ConditionExpression = since is null ? "#serving <= :current" : "#serving = :current",
+            ConditionExpression = since is null && !exactly ? "#serving <= :current" : "#serving = :current",
             ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#since"] = ServingSince },
             ExpressionAttributeValues = new()
             {
@@ -285,24 +289,9 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
                 ExpressionAttributeNames = new() { ["#left"] = Left },
                 ExpressionAttributeValues = new() { [":ticket"] = new() { NS = [ticket.ToString(CultureInfo.InvariantCulture)] } },
             }, timeout.Token).ConfigureAwait(false);
-            await _client.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = _options.TableName,
-                Key = Key(clusterId),
-                UpdateExpression = "SET #serving = :next, #since = :now",
-                ConditionExpression = "#serving = :ticket",
-                ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#since"] = ServingSince },
-                ExpressionAttributeValues = new()
-                {
-                    [":ticket"] = Number(ticket),
-                    [":next"] = Number(ticket + 1),
-                    [":now"] = Number(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
-                },
-            }, timeout.Token).ConfigureAwait(false);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // The turn had not reached this ticket: the silos behind skip it when it does.
+
+            // The turn may have reached this ticket meanwhile: pass it on (nothing happens if it had not).
+            await TryServeAsync(clusterId, ticket, ticket + 1, timeout.Token, exactly: true).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is Amazon.Runtime.AmazonServiceException or OperationCanceledException or HttpRequestException)
         {

@@ -70,6 +70,9 @@ public sealed class OrleansBatchDashboardExtensionsTests
         using var app = builder.Build();
 
         app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BatchClusterOptions>>().Value.Dashboard.ShouldBeTrue();
+
+        // The host's own Orleans client, if it has one, keeps its IGrainFactory: the dashboard reads the launched cluster's.
+        builder.Services.ShouldNotContain(d => d.ServiceType == typeof(IGrainFactory));
     }
 
     private static async Task ShouldListAsync(HttpClient http, ClusterSilo silo)
