@@ -107,9 +107,15 @@ internal static class ScaleScenario
         joinTimeout.CancelAfter(joinLimit);
         var joins = sims.Select(s => Task.Run(() => s.StartAsync(started, joinTimeout.Token), CancellationToken.None)).ToList();
         var joined = Task.WhenAll(joins);
+        var requestsBefore = proxy.Snapshot();
         while (await Task.WhenAny(joined, Task.Delay(TimeSpan.FromSeconds(30), CancellationToken.None)) != joined)
         {
-            context.Report(string.Create(CultureInfo.InvariantCulture, $"    {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s: {sims.Count(s => s.ActiveAfter is not null)} of {silos} active; {timings}"));
+            // Which requests the partition served meanwhile, per second: what the join spends its capacity on.
+            var requestsNow = proxy.Snapshot();
+            var rates = string.Join(", ", CountingProxy.Difference(requestsNow, requestsBefore).Where(r => r.Value > 0).OrderByDescending(r => r.Value)
+                .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value / 30.0:0}")));
+            requestsBefore = requestsNow;
+            context.Report(string.Create(CultureInfo.InvariantCulture, $"    {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s: {sims.Count(s => s.ActiveAfter is not null)} of {silos} active; {timings}; requests/s: {rates}"));
         }
 
         await joined.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

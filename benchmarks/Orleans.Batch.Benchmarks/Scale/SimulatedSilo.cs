@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Logging;
 using Orleans.Batch.Hosting.Configuration;
+using Orleans.Batch.Hosting.Membership;
 using Orleans.Batch.Hosting.Membership.DynamoDB;
 using Orleans.Batch.Hosting.Silo;
 using Orleans.Configuration;
@@ -25,6 +26,7 @@ internal sealed class SimulatedSilo : IAsyncDisposable
     private readonly DynamoDBMembershipTable _table;
     private readonly DynamoDBManagerLeaseStore _leases;
     private readonly DynamoDBMembershipTurnLock _turns;
+    private readonly MembershipTurnContext _held = new();
     private readonly MembershipScale _scale;
     private readonly string _clusterId;
     private readonly TimeSpan _leaseCheck;
@@ -39,7 +41,7 @@ internal sealed class SimulatedSilo : IAsyncDisposable
         _scale = scale;
         _leaseCheck = scale.LeaseCheck(orphanTimeout);
         _logger = loggerFactory.CreateLogger<SimulatedSilo>();
-        _table = new DynamoDBMembershipTable(MsOptions.Create(options), MsOptions.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "orleans-batch" }), loggerFactory, TimeProvider.System, client);
+        _table = new DynamoDBMembershipTable(MsOptions.Create(options), MsOptions.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = "orleans-batch" }), loggerFactory, TimeProvider.System, client, _held);
         _leases = new DynamoDBManagerLeaseStore(client, options, TimeProvider.System);
         _turns = new DynamoDBMembershipTurnLock(client, options, TimeProvider.System);
 
@@ -112,6 +114,12 @@ internal sealed class SimulatedSilo : IAsyncDisposable
         var asked = System.Diagnostics.Stopwatch.GetTimestamp();
         var turn = await MembershipTransitionGate.WaitForTurnAsync(_turns, _clusterId, transition, token => _table.ReadAllAsync(token), _logger);
         var held = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (turn is not null)
+        {
+            // As the silo's gate does: the table writes this silo's own transition in its turn.
+            _held.Hold(_clusterId, _entry.SiloAddress.ToParsableString(), turn);
+        }
+
         Timings?.Add(TransitionTimings.Phase.Wait, asked, held);
         try
         {
@@ -144,6 +152,11 @@ internal sealed class SimulatedSilo : IAsyncDisposable
         }
         finally
         {
+            if (_held.Take() is { } renewed && !ReferenceEquals(renewed, turn))
+            {
+                await renewed.DisposeAsync();
+            }
+
             if (turn is not null)
             {
                 await turn.DisposeAsync();

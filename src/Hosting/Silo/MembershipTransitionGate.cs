@@ -21,6 +21,8 @@ internal sealed partial class MembershipTransitionGate(
     IMembershipTurnLock turns,
     IOptions<ClusterOptions> cluster,
     IMembershipTable table,
+    MembershipTurnContext context,
+    ILocalSiloDetails silo,
     ILogger<MembershipTransitionGate> logger) : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     private readonly Lock _gate = new();
@@ -61,6 +63,12 @@ internal sealed partial class MembershipTransitionGate(
         {
             _turn = turn;
         }
+
+        if (turn is not null)
+        {
+            // The table writes this silo's own transitions in the turn (in DynamoDB together with the silos served with it).
+            context.Hold(cluster.Value.ClusterId, silo.SiloAddress.ToParsableString(), turn);
+        }
     }
 
     /// <summary>
@@ -98,6 +106,13 @@ internal sealed partial class MembershipTransitionGate(
         {
             turn = _turn;
             _turn = null;
+        }
+
+        // The table may have renewed the turn for another write: give back the one held now too.
+        var held = context.Take();
+        if (held is not null && !ReferenceEquals(held, turn))
+        {
+            await held.DisposeAsync().ConfigureAwait(false);
         }
 
         if (turn is not null)

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Batch.Grains.Placement;
@@ -122,6 +123,7 @@ public static class OrleansBatchSiloExtensions
     {
         // Whichever table: silos take turns for their membership writes (see MembershipTransitionGate).
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipTransitionGate>();
+        silo.Services.TryAddSingleton<MembershipTurnContext>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, AbandonedLeaseGate>();
         switch (ReadMembershipKind(configuration))
         {

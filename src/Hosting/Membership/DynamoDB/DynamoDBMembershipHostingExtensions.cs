@@ -36,7 +36,9 @@ public static class DynamoDBMembershipHostingExtensions
             services.GetRequiredService<IOptions<DynamoDBMembershipOptions>>(),
             services.GetRequiredService<IOptions<ClusterOptions>>(),
             services.GetRequiredService<ILoggerFactory>(),
-            services.GetService<TimeProvider>() ?? TimeProvider.System));
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            client: null,
+            turns: services.GetService<MembershipTurnContext>()));
         return builder;
     }
 

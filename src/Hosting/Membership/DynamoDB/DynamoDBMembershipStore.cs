@@ -47,11 +47,13 @@ internal sealed class DynamoDBMembershipStore
     private readonly ResiliencePipeline _conflictRetry;
     private readonly ResiliencePipeline<bool> _unprocessedRetry;
     private long _versionExpiryRefreshedTicks;
+    private readonly MembershipTurnContext? _turns;
     private CachedSnapshot? _cached;
     private CachedGateways? _cachedGateways;
 
-    public DynamoDBMembershipStore(IAmazonDynamoDB client, DynamoDBMembershipOptions options, ILogger logger, TimeProvider timeProvider)
+    public DynamoDBMembershipStore(IAmazonDynamoDB client, DynamoDBMembershipOptions options, ILogger logger, TimeProvider timeProvider, MembershipTurnContext? turns = null)
     {
+        _turns = turns;
         _client = client;
         _options = options;
         _logger = logger;
@@ -134,7 +136,7 @@ internal sealed class DynamoDBMembershipStore
         var operation = insert ? "insert" : "update";
         var identity = entry.SiloAddress.ToParsableString();
         var expiresAt = ExpiresAtFromNow();
-        var rowEtag = NewEtag();
+        var rowEtag = DynamoDBMembershipCommit.NewEtag();
         var lastChange = new Dictionary<string, string>(StringComparer.Ordinal) { [identity] = rowEtag };
 
         var rowPut = new Put
@@ -154,7 +156,7 @@ internal sealed class DynamoDBMembershipStore
             rowPut.ExpressionAttributeValues = new() { [":rowEtag"] = new AttributeValue { S = expectedRowEtag } };
         }
 
-        var versionWrite = CreateVersionWrite(clusterId, tableVersion, lastChange, expiresAt);
+        var versionWrite = DynamoDBMembershipCommit.VersionWriteFor(TableName, clusterId, tableVersion, lastChange, expiresAt);
         if (versionWrite is null)
         {
             _logger.WriteContention(operation, identity, tableVersion.Version, clusterId, "no table version to follow the absent version item");
@@ -162,8 +164,57 @@ internal sealed class DynamoDBMembershipStore
         }
 
         List<TransactWriteItem> items = [new TransactWriteItem { Put = rowPut }, versionWrite.Value.Item];
-        AddChangeLog(items, clusterId, tableVersion, versionWrite.Value.ETag, changed: [rowPut.Item], removed: [], expiresAt);
+        DynamoDBMembershipCommit.AddChangeLog(_options, items, clusterId, tableVersion, versionWrite.Value.ETag, changed: [rowPut.Item], removed: [], expiresAt);
+        if (_turns?.Find<DynamoDBMembershipTurn>(clusterId, identity) is { } held)
+        {
+            // The silo's own transition in its turn: committed with the hand-over, or together with the silos served with it.
+            var (turn, stale) = await InTurnAsync(held, tableVersion, cancellationToken).ConfigureAwait(false);
+            // A write the turn did not take (it came too late, or the turn was skipped) fails rather than goes on its
+            // own: Orleans' next attempt reads and writes again, in a new turn.
+            bool? outcome = stale ? false
+                : turn is null ? null
+                : await turn.WriteAsync(new PendingMembershipWrite(identity, rowPut.Item, expectedRowEtag, tableVersion, items), cancellationToken).ConfigureAwait(false) ?? false;
+            if (outcome is true)
+            {
+                Interlocked.Exchange(ref _versionExpiryRefreshedTicks, _timeProvider.GetUtcNow().UtcTicks);
+            }
+            else if (outcome is false && _logger.IsEnabled(LogLevel.Debug))
+            {
+                _logger.WriteContention(operation, identity, tableVersion.Version, clusterId, "in its turn");
+            }
+
+            if (outcome is { } written)
+            {
+                return written;
+            }
+        }
+
         return await TryCommitAsync(items, operation, identity, tableVersion.Version, clusterId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The turn to write the silo's own transition in: the one held, or, when that one's write is already done (this
+    /// is Orleans' next attempt after a write that lost), a new one, and whether the write read the table before it
+    /// (then it fails, and Orleans reads again in the new turn); no turn when none could be had. A write on its own
+    /// while others commit theirs together would make all of theirs fail.
+    /// </summary>
+    private async Task<(DynamoDBMembershipTurn? Turn, bool Stale)> InTurnAsync(DynamoDBMembershipTurn held, TableVersion tableVersion, CancellationToken cancellationToken)
+    {
+        if (!held.IsOver)
+        {
+            return (held, false);
+        }
+
+        if (await held.RenewAsync(cancellationToken).ConfigureAwait(false) is not { } renewed)
+        {
+            return (null, false);
+        }
+
+        _turns!.Replace(held, renewed);
+
+        // Read before the new turn and already out of date: Orleans reads again, in the new turn, and writes then.
+        var current = await ReadVersionAsync(held.ClusterId, cancellationToken).ConfigureAwait(false);
+        return (renewed, (current?.ETag ?? AbsentVersionEtag) != tableVersion.VersionEtag);
     }
 
     /// <summary>Writes only the I-am-alive time (and the expiry) of an existing row: no ETag, no table version.</summary>
@@ -234,7 +285,7 @@ internal sealed class DynamoDBMembershipStore
             {
                 var next = new TableVersion(version.Version + 1, version.ETag);
                 var lastChange = chunk.ToDictionary(row => row.Identity, _ => string.Empty, StringComparer.Ordinal);
-                var versionWrite = CreateVersionWrite(clusterId, next, lastChange, ExpiresAtFromNow())!.Value;
+                var versionWrite = DynamoDBMembershipCommit.VersionWriteFor(TableName, clusterId, next, lastChange, ExpiresAtFromNow())!.Value;
                 var deletes = chunk.Select(row => new TransactWriteItem
                 {
                     Delete = new Delete
@@ -248,7 +299,7 @@ internal sealed class DynamoDBMembershipStore
                     },
                 });
                 List<TransactWriteItem> items = [.. deletes, versionWrite.Item];
-                AddChangeLog(items, clusterId, next, versionWrite.ETag, changed: [], removed: [.. chunk.Select(row => row.Identity)], ExpiresAtFromNow());
+                DynamoDBMembershipCommit.AddChangeLog(_options, items, clusterId, next, versionWrite.ETag, changed: [], removed: [.. chunk.Select(row => row.Identity)], ExpiresAtFromNow());
                 if (!await TryCommitAsync(items, "cleanup", chunk[0].Identity, next.Version, clusterId, cancellationToken).ConfigureAwait(false))
                 {
                     break;
@@ -523,49 +574,6 @@ internal sealed class DynamoDBMembershipStore
         return etag == current.ETag ? [.. rows.OrderBy(row => row.Key, StringComparer.Ordinal).Select(row => row.Value)] : null;
     }
 
-    /// <summary>
-    /// Adds the change log item of <paramref name="next"/> to a commit, and the removal of the item that falls out of
-    /// the log (<see cref="DynamoDBMembershipOptions.ChangeLogLength"/> versions back).
-    /// </summary>
-    private void AddChangeLog(
-        List<TransactWriteItem> items, string clusterId, TableVersion next, string newEtag,
-        IReadOnlyList<Dictionary<string, AttributeValue>> changed, IReadOnlyList<string> removed, long? expiresAt)
-    {
-        var length = _options.ChangeLogLength;
-        if (length == 0)
-        {
-            return;
-        }
-
-        var change = new Dictionary<string, AttributeValue>
-        {
-            [Schema.PartitionKey] = new() { S = clusterId },
-            [Schema.SortKey] = new() { S = Schema.ChangeSortKey(next.Version) },
-            [Schema.ETag] = new() { S = newEtag },
-            [Schema.PreviousETag] = new() { S = next.VersionEtag },
-        };
-        if (changed.Count > 0)
-        {
-            change[Schema.Changed] = new AttributeValue { L = [.. changed.Select(row => new AttributeValue { M = row })] };
-        }
-
-        if (removed.Count > 0)
-        {
-            change[Schema.Removed] = new AttributeValue { L = [.. removed.Select(identity => new AttributeValue { S = identity })] };
-        }
-
-        if (expiresAt is not null)
-        {
-            change[Schema.ExpiresAt] = Number(expiresAt.Value);
-        }
-
-        items.Add(new TransactWriteItem { Put = new Put { TableName = TableName, Item = change } });
-        if (next.Version - (long)length >= 1)
-        {
-            items.Add(new TransactWriteItem { Delete = new Delete { TableName = TableName, Key = Key(clusterId, Schema.ChangeSortKey(next.Version - (long)length)) } });
-        }
-    }
-
     /// <summary>The cluster's version item, read strongly consistent (one read unit); null for an empty cluster.</summary>
     private async Task<StoredVersion?> ReadVersionAsync(string clusterId, CancellationToken cancellationToken)
     {
@@ -653,61 +661,6 @@ internal sealed class DynamoDBMembershipStore
         return row is null
             ? new MembershipTableData(tableVersion)
             : new MembershipTableData(Tuple.Create(row.Entry, row.ETag), tableVersion);
-    }
-
-    /// <summary>
-    /// The version item write of a commit to <paramref name="next"/>, or <see langword="null"/> when
-    /// <paramref name="next"/> cannot follow the absent version item.
-    /// </summary>
-    private VersionWrite? CreateVersionWrite(
-        string clusterId, TableVersion next, IReadOnlyDictionary<string, string> lastChange, long? expiresAt)
-    {
-        var etag = NewEtag();
-        if (next.VersionEtag == AbsentVersionEtag)
-        {
-            // The first commit of a cluster creates its version item.
-            return next.Version != 1 ? null : new VersionWrite(new TransactWriteItem
-            {
-                Put = new Put
-                {
-                    TableName = TableName,
-                    Item = ToVersionItem(clusterId, next.Version, etag, lastChange, expiresAt),
-                    ConditionExpression = "attribute_not_exists(#sk)",
-                    ExpressionAttributeNames = new() { ["#sk"] = Schema.SortKey },
-                },
-            }, etag);
-        }
-
-        var update = new Update
-        {
-            TableName = TableName,
-            Key = Key(clusterId, Schema.VersionSortKey),
-            ConditionExpression = "#etag = :expectedEtag AND #version = :previousVersion",
-            ExpressionAttributeNames = new()
-            {
-                ["#etag"] = Schema.ETag,
-                ["#version"] = Schema.Version,
-                ["#lastChange"] = Schema.LastChange,
-                ["#exp"] = Schema.ExpiresAt,
-            },
-            ExpressionAttributeValues = new()
-            {
-                [":expectedEtag"] = new AttributeValue { S = next.VersionEtag },
-                [":previousVersion"] = Number((long)next.Version - 1),
-                [":version"] = Number(next.Version),
-                [":newEtag"] = new AttributeValue { S = etag },
-                [":lastChange"] = LastChangeValue(lastChange),
-            },
-        };
-        update.UpdateExpression = expiresAt is not null
-            ? "SET #version = :version, #etag = :newEtag, #lastChange = :lastChange, #exp = :exp"
-            : "SET #version = :version, #etag = :newEtag, #lastChange = :lastChange REMOVE #exp";
-        if (expiresAt is not null)
-        {
-            update.ExpressionAttributeValues[":exp"] = Number(expiresAt.Value);
-        }
-
-        return new VersionWrite(new TransactWriteItem { Update = update }, etag);
     }
 
     private async Task<bool> TryCommitAsync(
@@ -876,8 +829,6 @@ internal sealed class DynamoDBMembershipStore
     private long? ExpiresAtFromNow()
         => _options.TimeToLive is { } timeToLive ? (_timeProvider.GetUtcNow() + timeToLive).ToUnixTimeSeconds() : null;
 
-    private static string NewEtag() => Guid.NewGuid().ToString("N");
-
     private static TableVersion ToTableVersion(StoredVersion? version)
         => version is null ? new TableVersion(0, AbsentVersionEtag) : new TableVersion(version.Version, version.ETag);
 
@@ -886,8 +837,6 @@ internal sealed class DynamoDBMembershipStore
     private InvalidOperationException NoConsistentRead(string clusterId, InconsistentSnapshotException exception)
         => new($"Could not read a consistent membership snapshot of cluster '{clusterId}' from DynamoDB table '{TableName}' " +
                $"in {SnapshotAttempts} attempts; last problem: {exception.Message}.", exception);
-
-    private readonly record struct VersionWrite(TransactWriteItem Item, string ETag);
 
     private sealed record Snapshot(StoredVersion? Version, IReadOnlyList<StoredRow> Rows);
 

@@ -33,6 +33,10 @@ internal sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
     /// A client to use (the caller keeps ownership), or <see langword="null"/> to create one from
     /// <paramref name="options"/> with <see cref="DynamoDBClientFactory"/> on first use and dispose it with the table.
     /// </param>
+    /// <param name="turns">
+    /// Where the silo's membership turn is held (see <see cref="MembershipTurnContext"/>), so that its own transitions
+    /// are written in its turn; null for a table used outside of a silo.
+    /// </param>
     /// <exception cref="OptionsValidationException"><paramref name="options"/> are invalid.</exception>
     /// <exception cref="ArgumentException">The cluster id is missing.</exception>
     public DynamoDBMembershipTable(
@@ -40,7 +44,8 @@ internal sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
         IOptions<ClusterOptions> clusterOptions,
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
-        IAmazonDynamoDB? client = null)
+        IAmazonDynamoDB? client = null,
+        MembershipTurnContext? turns = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clusterOptions);
@@ -51,7 +56,7 @@ internal sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
             throw new ArgumentException("ClusterOptions.ClusterId is required: it selects the cluster's partition of the membership table.", nameof(clusterOptions));
         }
 
-        _handle = new DynamoDBStoreHandle(options.Value, loggerFactory.CreateLogger<DynamoDBMembershipTable>(), timeProvider, client);
+        _handle = new DynamoDBStoreHandle(options.Value, loggerFactory.CreateLogger<DynamoDBMembershipTable>(), timeProvider, client, turns);
     }
 
     /// <summary>Gets the cluster id whose partition this table reads and writes.</summary>

@@ -7,41 +7,47 @@ namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 
 /// <summary>
 /// The turn of a DynamoDB cluster: a ticket queue in the <c>$turn</c> item of its partition. A silo takes the next
-/// ticket with one atomic counter update, waits until the queue serves it, and passes the turn on by serving the
-/// next ticket.
+/// ticket with one atomic counter update and waits until the queue serves it. The queue serves the tickets waiting
+/// when a turn ends together, up to <see cref="MaxShared"/> of them (<see cref="DynamoDBMembershipTurn"/>).
 /// </summary>
 /// <remarks>
-/// <para>A lock that waiters poll with conditional writes costs a write unit per attempt and leaves the turn idle
-/// between a release and the next attempt: with hundreds of silos joining together, most of the partition's write
-/// capacity went to failed attempts and most of the time to gaps. A queue hands the turn on in one read, serves silos
-/// in the order they asked, and lets each waiter poll less often the further back it stands (cheap, eventually
-/// consistent reads of one small item). Two places before its turn a waiter catches up with the table (the caller's
-/// <c>almostDue</c>), so that in its turn it reads only the one or two changes since; and the next in line watches
-/// the table version with the queue, and goes ahead as soon as the holder's write moved it.</para>
-/// <para>A holder that dies or hangs is skipped once the turn has not moved for <see cref="DefaultStuckAfter"/> (for the
-/// next waiter; later waiters wait proportionally longer, so one waiter usually skips); a skipped holder's late
-/// release changes nothing. Correctness never depends on the turn: every membership write is still a
-/// compare-and-swap on the table version.</para>
+/// <para>Orleans writes every membership transition as a read of the table and a compare-and-swap of the table
+/// version, so transitions one after another cost a read, a write and a hand-over each: a thousand silos joining
+/// together (two transitions each) took minutes. Silos served together all read the same version, and
+/// <see cref="DynamoDBMembershipBatch"/> commits their own transitions as one compare-and-swap of that version, in
+/// the transaction that also serves the next tickets. A silo served alone passes the turn on in its own write's
+/// transaction. Either way the hand-over costs no request of its own.</para>
+/// <para>A waiter polls less often the further back it stands (cheap reads of one small item). Shortly before its
+/// turn it catches up with the table (the caller's <c>almostDue</c>), so that in its turn it reads only the
+/// changes since. A turn that does not end within <see cref="DefaultStuckAfter"/> (for the next waiter; later
+/// waiters wait proportionally longer) is skipped; a skipped silo's late write changes nothing about the queue.
+/// Correctness never depends on the turn: every membership write is still a compare-and-swap on the table
+/// version.</para>
 /// </remarks>
 internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
 {
     /// <summary>The sort key of the queue item (reserved: ignored by reads, deleted with the cluster).</summary>
     public const string TurnSortKey = "$turn";
 
-    /// <summary>How long the turn may stay with one ticket before the next waiter serves the following ticket.</summary>
+    /// <summary>The most tickets one turn serves: each adds a row to the shared commit (at most 100 items, four of them not rows).</summary>
+    public const int MaxShared = 32;
+
+    /// <summary>How long one turn may last before the next waiter serves the following tickets.</summary>
     public static readonly TimeSpan DefaultStuckAfter = TimeSpan.FromSeconds(3);
 
     /// <summary>A waiter goes ahead without its turn when the queue has not moved for this long (the queue is broken).</summary>
-    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(2);
 
-    private const int AlmostDue = 2;
-    private const string Issued = "Issued";
-    private const string Serving = "Serving";
-    private const string ServingSince = "ServingSince";
-    private const string Left = "Left";
+    internal const string Issued = "Issued";
+    internal const string Serving = "Serving";
+    internal const string ServingTo = "ServingTo";
+    internal const string ServingSince = "ServingSince";
+    internal const string Left = "Left";
     private static readonly TimeSpan ShortestPoll = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan FirstTurnEstimate = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan NextTurnPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan NextTurnLongestPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FirstTurnEstimate = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IAmazonDynamoDB _client;
@@ -55,7 +61,11 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         _options = options;
         _timeProvider = timeProvider;
         _stuckAfter = stuckAfter ?? DefaultStuckAfter;
+        Batch = new DynamoDBMembershipBatch(client, options, timeProvider);
     }
+
+    /// <summary>Commits the writes of silos that share a turn.</summary>
+    internal DynamoDBMembershipBatch Batch { get; }
 
     /// <inheritdoc />
     public async Task<IAsyncDisposable?> EnterAsync(string clusterId, Func<CancellationToken, Task>? almostDue, CancellationToken cancellationToken)
@@ -80,38 +90,41 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         var ticket = place.Value;
         var turnTime = FirstTurnEstimate;
         var lastMove = _timeProvider.GetTimestamp();
-        var prepared = long.MaxValue;
-        string? versionWhenNext = null;
+        var prepared = false;
+        Task? noticed = null;
         while (true)
         {
-            if (queue.Serving == ticket)
+            if (queue.Serves(ticket))
             {
-                return new Turn(this, clusterId, ticket);
-            }
-
-            if (queue.Serving == ticket - 1 && queue.TableVersionEtag is { } version)
-            {
-                // Next in line: the holder's write moves the table version, and then its turn is as good as over. Going
-                // ahead at once saves the hand-over (its release and this silo's next look) on the path of every join.
-                versionWhenNext ??= version;
-                if (version != versionWhenNext)
+                var turn = new DynamoDBMembershipTurn(this, clusterId, ticket, queue.Serving, queue.ServingTo, _timeProvider.GetTimestamp());
+                if (!turn.Alone)
                 {
-                    return new Turn(this, clusterId, ticket);
+                    // While this silo reads the table, the others learn that it is there (if they have not yet).
+                    turn.Noticed = noticed ?? Batch.NoticeAsync(clusterId, ticket, CancellationToken.None);
                 }
+
+                return turn;
             }
 
             if (queue.Serving > ticket)
             {
                 // Skipped while not looking (this silo was slower than the stuck limit): queue again.
+                if (noticed is not null)
+                {
+                    await Batch.ForgetAsync(clusterId, ticket).ConfigureAwait(false);
+                    noticed = null;
+                }
+
                 (ticket, queue) = await TakeTicketAsync(clusterId, cancellationToken).ConfigureAwait(false);
                 place.Value = ticket;
+                prepared = false;
                 continue;
             }
 
-            if (queue.AllLeftBefore(ticket) && await TryServeAsync(clusterId, queue.Serving, ticket, cancellationToken, queue.ServingSince).ConfigureAwait(false))
+            if (queue.AllLeftBefore(ticket) && await TryServeAsync(clusterId, queue.Serving, ticket, ticket, cancellationToken, queue.ServingSince).ConfigureAwait(false))
             {
                 // Every silo still ahead gave up its place.
-                return new Turn(this, clusterId, ticket);
+                return new DynamoDBMembershipTurn(this, clusterId, ticket, ticket, ticket, _timeProvider.GetTimestamp());
             }
 
             if (_timeProvider.GetElapsedTime(lastMove) >= GiveUpAfter)
@@ -119,34 +132,42 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
                 return null;
             }
 
-            var ahead = ticket - queue.Serving;
-            if (ahead <= AlmostDue && ahead < prepared && almostDue is not null)
+            var ahead = ticket - queue.ServingTo;
+            if (ahead <= MaxShared && !prepared)
             {
-                // Catch up with the table while the silos ahead hold the turn, so the read in this silo's turn is short.
-                prepared = ahead;
-                await PrepareAsync(almostDue, cancellationToken).ConfigureAwait(false);
+                // The next turn serves this silo. Its first silo will wait for this one's write rather than give up on
+                // it; and catching up with the table while the silos ahead still write makes the read in the turn short.
+                prepared = true;
+                noticed = Batch.NoticeAsync(clusterId, ticket, CancellationToken.None);
+                if (almostDue is not null)
+                {
+                    await PrepareAsync(almostDue, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            var stuck = _timeProvider.GetUtcNow() - queue.ServingSince >= _stuckAfter * ahead;
-            if (!stuck || !await TryServeAsync(clusterId, queue.Serving, queue.Serving + 1, cancellationToken, queue.ServingSince).ConfigureAwait(false))
+            // A shared turn is over only once any of its silos could have committed it (see DynamoDBMembershipBatch).
+            var turnsAhead = 1 + ((ahead - 1) / MaxShared);
+            var stuckAfter = (_stuckAfter * turnsAhead) + (queue.ServingTo > queue.Serving ? DynamoDBMembershipBatch.PendingTimeout : TimeSpan.Zero);
+            var stuck = _timeProvider.GetUtcNow() - queue.ServingSince >= stuckAfter;
+            if (!stuck || !await TryServeAsync(clusterId, queue.Serving, queue.ServingTo + 1, null, cancellationToken, queue.ServingSince).ConfigureAwait(false))
             {
-                // Next in line: look often, the turn comes any moment. Otherwise about halfway to this silo's expected
-                // turn, so the estimate is corrected before it is due.
-                var wait = ahead <= 1
-                    ? ShortestPoll.TotalMilliseconds
-                    : Math.Clamp(ahead * turnTime.TotalMilliseconds / 2, ShortestPoll.TotalMilliseconds, LongestPoll.TotalMilliseconds);
+                // A quarter of the way to this silo's expected turn (turns go faster once the first rush is over), so
+                // the estimate is corrected before it is due and the silo sees the next turn coming. In the next
+                // turn (the silos served together wait for the last of them to notice), halfway to the expected end of
+                // the current one, and then often.
+                var wait = ahead <= MaxShared
+                    ? Math.Clamp((((queue.ServingTo - queue.Serving + 1) * turnTime) - _timeProvider.GetElapsedTime(lastMove)).TotalMilliseconds / 2, NextTurnPoll.TotalMilliseconds, NextTurnLongestPoll.TotalMilliseconds)
+                    : Math.Clamp(ahead * turnTime.TotalMilliseconds / 4, ShortestPoll.TotalMilliseconds, LongestPoll.TotalMilliseconds);
                 await Task.Delay(TimeSpan.FromMilliseconds(wait * (1 + (0.2 * Random.Shared.NextDouble()))), _timeProvider, cancellationToken).ConfigureAwait(false);
             }
 
             var polledAt = _timeProvider.GetTimestamp();
             var previous = queue;
-            queue = (ahead <= 1
-                ? await ReadWithVersionAsync(clusterId, cancellationToken).ConfigureAwait(false)
-                : await ReadAsync(clusterId, consistent: ahead <= 2, cancellationToken).ConfigureAwait(false)) ?? queue;
+            queue = await ReadAsync(clusterId, consistent: ahead <= MaxShared, cancellationToken).ConfigureAwait(false) ?? queue;
             if (queue.Serving > previous.Serving)
             {
-                var perTurn = _timeProvider.GetElapsedTime(lastMove, polledAt) / (queue.Serving - previous.Serving);
-                turnTime = (turnTime + perTurn) / 2;
+                var perTicket = _timeProvider.GetElapsedTime(lastMove, polledAt) / (queue.Serving - previous.Serving);
+                turnTime = (turnTime + perTicket) / 2;
                 lastMove = polledAt;
             }
         }
@@ -170,56 +191,27 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         var response = await _client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = _options.TableName,
-            Key = Key(clusterId),
-            UpdateExpression = "SET #serving = if_not_exists(#serving, :one), #since = if_not_exists(#since, :now), #exp = :exp ADD #issued :one",
+            Key = Key(_options, clusterId),
+            UpdateExpression = "SET #serving = if_not_exists(#serving, :one), #to = if_not_exists(#to, :zero), #since = if_not_exists(#since, :now), #exp = :exp ADD #issued :one",
             ExpressionAttributeNames = new()
             {
                 ["#issued"] = Issued,
                 ["#serving"] = Serving,
+                ["#to"] = ServingTo,
                 ["#since"] = ServingSince,
                 ["#exp"] = DynamoDBMembershipSchema.ExpiresAt,
             },
             ExpressionAttributeValues = new()
             {
                 [":one"] = Number(1),
+                [":zero"] = Number(0),
                 [":now"] = Number(now.ToUnixTimeMilliseconds()),
                 [":exp"] = Number(now.AddHours(1).ToUnixTimeSeconds()),
             },
             ReturnValues = ReturnValue.ALL_NEW,
         }, cancellationToken).ConfigureAwait(false);
         var state = Read(response.Attributes) ?? throw new InvalidOperationException($"The membership turn of cluster '{clusterId}' came back empty.");
-        return (long.Parse(response.Attributes[Issued].N, CultureInfo.InvariantCulture), state);
-    }
-
-    /// <summary>The queue and the table version's ETag in one strongly consistent read.</summary>
-    private async Task<QueueState?> ReadWithVersionAsync(string clusterId, CancellationToken cancellationToken)
-    {
-        var response = await _client.BatchGetItemAsync(new BatchGetItemRequest
-        {
-            RequestItems = new()
-            {
-                [_options.TableName] = new KeysAndAttributes
-                {
-                    Keys = [Key(clusterId), Key(clusterId, DynamoDBMembershipSchema.VersionSortKey)],
-                    ConsistentRead = true,
-                    ProjectionExpression = "#sk, #serving, #since, #left, #etag",
-                    ExpressionAttributeNames = new()
-                    {
-                        ["#sk"] = DynamoDBMembershipSchema.SortKey,
-                        ["#serving"] = Serving,
-                        ["#since"] = ServingSince,
-                        ["#left"] = Left,
-                        ["#etag"] = DynamoDBMembershipSchema.ETag,
-                    },
-                },
-            },
-        }, cancellationToken).ConfigureAwait(false);
-        var items = response.Responses?.GetValueOrDefault(_options.TableName) ?? [];
-        var queue = Read(items.FirstOrDefault(item => item.TryGetValue(DynamoDBMembershipSchema.SortKey, out var key) && key.S == TurnSortKey));
-        var version = items.FirstOrDefault(item => item.TryGetValue(DynamoDBMembershipSchema.SortKey, out var key) && key.S == DynamoDBMembershipSchema.VersionSortKey);
-        return queue is { } state && version is not null && version.TryGetValue(DynamoDBMembershipSchema.ETag, out var etag)
-            ? state with { TableVersionEtag = etag.S }
-            : queue;
+        return (state.Issued, state);
     }
 
     private async Task<QueueState?> ReadAsync(string clusterId, bool consistent, CancellationToken cancellationToken)
@@ -227,29 +219,42 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         var response = await _client.GetItemAsync(new GetItemRequest
         {
             TableName = _options.TableName,
-            Key = Key(clusterId),
+            Key = Key(_options, clusterId),
             ConsistentRead = consistent,
-            ProjectionExpression = "#serving, #since, #left",
-            ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#since"] = ServingSince, ["#left"] = Left },
+            ProjectionExpression = Projection,
+            ExpressionAttributeNames = ProjectionNames(),
         }, cancellationToken).ConfigureAwait(false);
         return Read(response.Item);
     }
 
+    /// <summary>The queue's attributes that <see cref="Read"/> needs.</summary>
+    internal const string Projection = "#serving, #to, #since, #left, #issued";
+
+    /// <summary>The names of <see cref="Projection"/>.</summary>
+    internal static Dictionary<string, string> ProjectionNames() => new()
+    {
+        ["#serving"] = Serving,
+        ["#to"] = ServingTo,
+        ["#since"] = ServingSince,
+        ["#left"] = Left,
+        ["#issued"] = Issued,
+    };
+
     /// <summary>
-    /// Serves <paramref name="next"/> if the queue still serves <paramref name="current"/> (since <paramref name="since"/>,
-    /// when given). A release (neither <paramref name="since"/> nor <paramref name="exactly"/>) also moves a queue still
-    /// behind <paramref name="current"/>.
+    /// Serves <paramref name="next"/> up to <paramref name="nextTo"/> (null: with every ticket issued by then) if the
+    /// queue still serves <paramref name="current"/> (since <paramref name="since"/>, when given). A release (neither
+    /// <paramref name="since"/> nor <paramref name="exactly"/>) also moves a queue still behind <paramref name="current"/>.
     /// </summary>
-    private async Task<bool> TryServeAsync(string clusterId, long current, long next, CancellationToken cancellationToken, DateTimeOffset? since = null, bool exactly = false)
+    private async Task<bool> TryServeAsync(string clusterId, long current, long next, long? nextTo, CancellationToken cancellationToken, DateTimeOffset? since = null, bool exactly = false)
     {
         var request = new UpdateItemRequest
         {
             TableName = _options.TableName,
-            Key = Key(clusterId),
-            UpdateExpression = "SET #serving = :next, #since = :now",
-            // A release (no since) also ends the holder's turn ahead when this silo went ahead on its write.
-            ConditionExpression = since is null && !exactly ? "#serving <= :current" : "#serving = :current",
-            ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#since"] = ServingSince },
+            Key = Key(_options, clusterId),
+            UpdateExpression = nextTo is null ? "SET #serving = :next, #to = #issued, #since = :now" : "SET #serving = :next, #to = :nextTo, #since = :now",
+            // Exactly: only a turn of that ticket alone (a shared turn ends with its commit).
+            ConditionExpression = since is not null ? "#serving = :current" : exactly ? "#serving = :current AND #to <= :current" : "#serving <= :current",
+            ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#to"] = ServingTo, ["#since"] = ServingSince },
             ExpressionAttributeValues = new()
             {
                 [":current"] = Number(current),
@@ -257,6 +262,15 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
                 [":now"] = Number(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
             },
         };
+        if (nextTo is { } last)
+        {
+            request.ExpressionAttributeValues[":nextTo"] = Number(last);
+        }
+        else
+        {
+            request.ExpressionAttributeNames["#issued"] = Issued;
+        }
+
         if (since is { } stuckSince)
         {
             request.ConditionExpression += " AND #since = :since";
@@ -275,7 +289,29 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         }
     }
 
-    /// <summary>Gives up <paramref name="ticket"/>'s place; if the turn reached it meanwhile, passes the turn on.</summary>
+    /// <summary>
+    /// The part of a commit that ends <paramref name="turn"/> and serves the tickets after it (those issued by then):
+    /// only if the queue still serves that turn. The first ticket served identifies a turn, since it only grows.
+    /// </summary>
+    internal static TransactWriteItem PassOn(DynamoDBMembershipOptions options, DynamoDBMembershipTurn turn, DateTimeOffset now) => new()
+    {
+        Update = new Update
+        {
+            TableName = options.TableName,
+            Key = Key(options, turn.ClusterId),
+            UpdateExpression = "SET #serving = :next, #to = #issued, #since = :now",
+            ConditionExpression = "#serving = :first",
+            ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#to"] = ServingTo, ["#since"] = ServingSince, ["#issued"] = Issued },
+            ExpressionAttributeValues = new()
+            {
+                [":first"] = Number(turn.First),
+                [":next"] = Number(turn.Last + 1),
+                [":now"] = Number(now.ToUnixTimeMilliseconds()),
+            },
+        },
+    };
+
+    /// <summary>Gives up <paramref name="ticket"/>'s place; if the turn reached it alone meanwhile, passes the turn on.</summary>
     private async Task LeaveAsync(string clusterId, long ticket)
     {
         using var timeout = new CancellationTokenSource(LeaveTimeout);
@@ -284,14 +320,15 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
             await _client.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = _options.TableName,
-                Key = Key(clusterId),
+                Key = Key(_options, clusterId),
                 UpdateExpression = "ADD #left :ticket",
                 ExpressionAttributeNames = new() { ["#left"] = Left },
                 ExpressionAttributeValues = new() { [":ticket"] = new() { NS = [ticket.ToString(CultureInfo.InvariantCulture)] } },
             }, timeout.Token).ConfigureAwait(false);
 
-            // The turn may have reached this ticket meanwhile: pass it on (nothing happens if it had not).
-            await TryServeAsync(clusterId, ticket, ticket + 1, timeout.Token, exactly: true).ConfigureAwait(false);
+            // A shared turn counts a given-up place as written; a turn of its own has to be passed on (nothing happens
+            // if the turn had not reached it).
+            await TryServeAsync(clusterId, ticket, ticket + 1, null, timeout.Token, exactly: true).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is Amazon.Runtime.AmazonServiceException or OperationCanceledException or HttpRequestException)
         {
@@ -299,47 +336,76 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         }
     }
 
-    private async Task ReleaseAsync(string clusterId, long ticket)
+    /// <summary>Ends this silo's part of <paramref name="turn"/> if its write did not already.</summary>
+    internal async Task ReleaseAsync(DynamoDBMembershipTurn turn)
     {
+        if (turn.IsOver)
+        {
+            return;
+        }
+
         try
         {
-            await TryServeAsync(clusterId, ticket, ticket + 1, CancellationToken.None).ConfigureAwait(false);
+            if (!turn.Alone)
+            {
+                await Batch.PassAsync(turn, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (turn.TryFinish())
+            {
+                await TryServeAsync(turn.ClusterId, turn.First, turn.Last + 1, null, CancellationToken.None).ConfigureAwait(false);
+            }
         }
-        catch (Amazon.Runtime.AmazonServiceException)
+        catch (Exception exception) when (exception is Amazon.Runtime.AmazonServiceException or HttpRequestException)
         {
-            // The next waiter skips this ticket once it looks stuck.
+            // The next waiter skips this turn once it looks stuck.
         }
     }
 
-    private static QueueState? Read(Dictionary<string, AttributeValue>? item)
-        => item is not null && item.TryGetValue(Serving, out var serving) && item.TryGetValue(ServingSince, out var since)
-            ? new QueueState(
-                long.Parse(serving.N, CultureInfo.InvariantCulture),
-                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(since.N, CultureInfo.InvariantCulture)))
-            {
-                LeftTickets = item.TryGetValue(Left, out var left) && left.NS is { Count: > 0 } tickets
-                    ? tickets.Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToHashSet()
-                    : null,
-            }
-            : null;
+    /// <summary>The queue as an item of the partition holds it.</summary>
+    internal static QueueState? Read(Dictionary<string, AttributeValue>? item)
+    {
+        if (item is null || !item.TryGetValue(Serving, out var serving) || !item.TryGetValue(ServingSince, out var since))
+        {
+            return null;
+        }
 
-    private static Dictionary<string, AttributeValue> Key(string clusterId, string sortKey = TurnSortKey) => new()
+        // A turn serves the tickets issued when it began, at most MaxShared of them, and at least its first (which may
+        // have been issued after it began); an item written before turns were shared has no end: one ticket.
+        var first = long.Parse(serving.N, CultureInfo.InvariantCulture);
+        var to = item.TryGetValue(ServingTo, out var end) ? long.Parse(end.N, CultureInfo.InvariantCulture) : first;
+        return new QueueState(
+            first,
+            Math.Max(first, Math.Min(to, first + MaxShared - 1)),
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(since.N, CultureInfo.InvariantCulture)),
+            item.TryGetValue(Issued, out var issued) ? long.Parse(issued.N, CultureInfo.InvariantCulture) : first)
+        {
+            LeftTickets = item.TryGetValue(Left, out var left) && left.NS is { Count: > 0 } tickets
+                ? tickets.Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToHashSet()
+                : null,
+        };
+    }
+
+    internal static Dictionary<string, AttributeValue> Key(DynamoDBMembershipOptions options, string clusterId) => new()
     {
         [DynamoDBMembershipSchema.PartitionKey] = new() { S = clusterId },
-        [DynamoDBMembershipSchema.SortKey] = new() { S = sortKey },
+        [DynamoDBMembershipSchema.SortKey] = new() { S = TurnSortKey },
     };
 
     private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
-    private readonly record struct QueueState(long Serving, DateTimeOffset ServingSince, string? TableVersionEtag = null)
+    /// <summary>The queue: tickets <see cref="Serving"/> to <see cref="ServingTo"/> hold the turn.</summary>
+    internal readonly record struct QueueState(long Serving, long ServingTo, DateTimeOffset ServingSince, long Issued)
     {
         /// <summary>Tickets whose silos stopped waiting before their turn.</summary>
         public HashSet<long>? LeftTickets { get; init; }
 
+        /// <summary>Whether the current turn includes <paramref name="ticket"/>.</summary>
+        public bool Serves(long ticket) => ticket >= Serving && ticket <= ServingTo;
+
         /// <summary>Every ticket from the one served up to <paramref name="ticket"/> (excluded) was given up.</summary>
         public bool AllLeftBefore(long ticket)
         {
-            if (LeftTickets is null || Serving >= ticket)
+            if (LeftTickets is null || ServingTo >= ticket)
             {
                 return false;
             }
@@ -354,10 +420,5 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
 
             return true;
         }
-    }
-
-    private sealed class Turn(DynamoDBMembershipTurnLock owner, string clusterId, long ticket) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => new(owner.ReleaseAsync(clusterId, ticket));
     }
 }

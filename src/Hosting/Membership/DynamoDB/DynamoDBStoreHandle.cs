@@ -13,7 +13,7 @@ internal sealed class DynamoDBStoreHandle : IDisposable
     private readonly Lazy<DynamoDBMembershipStore> _store;
     private readonly bool _ownsClient;
 
-    public DynamoDBStoreHandle(DynamoDBMembershipOptions options, ILogger logger, TimeProvider timeProvider, IAmazonDynamoDB? client)
+    public DynamoDBStoreHandle(DynamoDBMembershipOptions options, ILogger logger, TimeProvider timeProvider, IAmazonDynamoDB? client, MembershipTurnContext? turns = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -21,7 +21,7 @@ internal sealed class DynamoDBStoreHandle : IDisposable
         DynamoDBMembershipOptionsValidator.ThrowIfInvalid(options);
         _ownsClient = client is null;
         _client = new Lazy<IAmazonDynamoDB>(() => client ?? DynamoDBClientFactory.Create(options));
-        _store = new Lazy<DynamoDBMembershipStore>(() => new DynamoDBMembershipStore(_client.Value, options, logger, timeProvider));
+        _store = new Lazy<DynamoDBMembershipStore>(() => new DynamoDBMembershipStore(_client.Value, options, logger, timeProvider, turns));
     }
 
     public DynamoDBMembershipStore Store => _store.Value;

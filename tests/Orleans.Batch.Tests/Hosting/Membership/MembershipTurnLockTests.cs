@@ -65,29 +65,24 @@ public sealed class MembershipTurnLockTests(DynamoDBLocalFixture dynamo) : IAsyn
     }
 
     [Fact]
-    public async Task The_dynamodb_queue_serves_silos_in_the_order_they_asked()
+    public async Task The_dynamodb_queue_serves_silos_in_the_order_they_asked_and_those_waiting_together_share_the_next_turn()
     {
         var turns = Create("dynamodb");
         var holder = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
-        var served = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var waiters = new List<Task>();
-        foreach (var name in new[] { "a", "b", "c" })
-        {
-            waiters.Add(WaitAndRecordAsync(name));
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
+        var first = turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
         await holder!.DisposeAsync();
-        await Task.WhenAll(waiters).WaitAsync(Soon, TestContext.Current.CancellationToken);
+        var alone = await first.WaitAsync(Soon, TestContext.Current.CancellationToken);
+        var together = new[] { turns.EnterAsync("c1", null, TestContext.Current.CancellationToken), turns.EnterAsync("c1", null, TestContext.Current.CancellationToken) };
+        await Task.Delay(StuckAfter / 2, TestContext.Current.CancellationToken);
 
-        served.ShouldBe(["a", "b", "c"]);
+        together.ShouldAllBe(waiter => !waiter.IsCompleted, "the silo that asked first holds the turn alone");
+        await alone!.DisposeAsync();
+        var shared = await Task.WhenAll(together).WaitAsync(Soon, TestContext.Current.CancellationToken);
 
-        async Task WaitAndRecordAsync(string name)
-        {
-            var turn = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
-            served.Enqueue(name);
-            await turn!.DisposeAsync();
-        }
+        shared.ShouldAllBe(turn => turn is DynamoDBMembershipTurn && !((DynamoDBMembershipTurn)turn).Alone);
+        await Task.WhenAll(shared.Select(turn => turn!.DisposeAsync().AsTask())).WaitAsync(Soon, TestContext.Current.CancellationToken);
+        (await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken).WaitAsync(Soon, TestContext.Current.CancellationToken)).ShouldBeOfType<DynamoDBMembershipTurn>().Alone.ShouldBeTrue();
     }
 
     [Fact]
@@ -103,29 +98,6 @@ public sealed class MembershipTurnLockTests(DynamoDBLocalFixture dynamo) : IAsyn
         waiter.IsCompleted.ShouldBeFalse();
         await holder!.DisposeAsync();
         await (await waiter.WaitAsync(Soon, TestContext.Current.CancellationToken))!.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task The_next_dynamodb_waiter_goes_ahead_once_the_holders_write_moved_the_table_version()
-    {
-        var turns = Create("dynamodb");
-        await PutVersionAsync("before");
-        var holder = await turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
-        var next = turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
-        await Task.Delay(100, TestContext.Current.CancellationToken);   // tickets in this order
-        var third = turns.EnterAsync("c1", null, TestContext.Current.CancellationToken);
-        await Task.Delay(StuckAfter / 3, TestContext.Current.CancellationToken);
-        next.IsCompleted.ShouldBeFalse();
-
-        await PutVersionAsync("after the holder's write");
-        var turn = await next.WaitAsync(Soon, TestContext.Current.CancellationToken);
-
-        turn.ShouldNotBeNull();
-        await holder!.DisposeAsync();
-        await Task.Delay(StuckAfter / 3, TestContext.Current.CancellationToken);
-        third.IsCompleted.ShouldBeFalse("the holder's late release hands the turn to the silo that went ahead, not past it");
-        await turn.DisposeAsync();
-        await (await third.WaitAsync(Soon, TestContext.Current.CancellationToken))!.DisposeAsync();
     }
 
     [Fact]
@@ -177,13 +149,6 @@ public sealed class MembershipTurnLockTests(DynamoDBLocalFixture dynamo) : IAsyn
         turn.ShouldNotBeNull();
         await turn.DisposeAsync();
     }
-
-    private async Task PutVersionAsync(string etag) => await dynamo.Client.PutItemAsync(_table, new()
-    {
-        [DynamoDBMembershipSchema.PartitionKey] = new() { S = "c1" },
-        [DynamoDBMembershipSchema.SortKey] = new() { S = DynamoDBMembershipSchema.VersionSortKey },
-        [DynamoDBMembershipSchema.ETag] = new() { S = etag },
-    }, TestContext.Current.CancellationToken);
 
     private IMembershipTurnLock Create(string store) => store == "file"
         ? new FileMembershipTurnLock(_local, TimeProvider.System)
