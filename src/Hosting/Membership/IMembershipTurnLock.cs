@@ -1,9 +1,10 @@
 namespace Orleans.Batch.Hosting.Membership;
 
 /// <summary>
-/// A cluster-wide turn for one membership write at a time. It only avoids lost compare-and-swap races (which
-/// Orleans answers with a 2 s back-off); correctness never depends on it, so an expired, skipped or stolen turn is
-/// harmless.
+/// A cluster-wide turn for membership writes: one silo at a time, or in DynamoDB the silos queued together, whose own
+/// transitions the table then commits together (see <see cref="DynamoDB.DynamoDBMembershipTurn"/>). It only avoids
+/// lost compare-and-swap races (which Orleans answers with a 2 s back-off); correctness never depends on it, so an
+/// expired, skipped or stolen turn is harmless.
 /// </summary>
 internal interface IMembershipTurnLock
 {

@@ -15,7 +15,9 @@ namespace Orleans.Batch.Hosting.Silo;
 /// one that lost a race. Silos started or stopped together race all the time, so a 4-silo cluster paid 2-4 s
 /// for it at start and at tear-down (see benchmarks/). Taking turns costs each silo only the few hundred
 /// milliseconds another spends in its transition. The turn (<see cref="IMembershipTurnLock"/>) is a file lock for
-/// local clusters and a ticket queue in DynamoDB, which serves a thousand silos joining together in order.
+/// local clusters and a ticket queue in DynamoDB, which serves a thousand silos joining together in order, those
+/// queued together in one shared turn. The gate records the turn in <see cref="MembershipTurnContext"/>, where the
+/// table finds it for the silo's own writes.
 /// </remarks>
 internal sealed partial class MembershipTransitionGate(
     IMembershipTurnLock turns,

@@ -37,6 +37,14 @@ public sealed partial class LeastPrivilegeTests(DynamoDBLocalFixture dynamo)
         ["ManagerAccessPolicy"] = [],
     };
 
+    // Allowed and sent by the code only when several silos queue for membership writes at once and share a turn,
+    // which a two-silo run may or may not do (checked in the source; sent or not, both are fine).
+    private static readonly (string Policy, string Action, string Why, string Source, string Evidence)[] SentWhenSilosShareATurn =
+    [
+        ("SiloAccessPolicy", "dynamodb:BatchGetItem", "the first silo of a shared turn reads the queue and the table version together", "DynamoDBMembershipBatch.cs", "BatchGetItemAsync"),
+        ("SiloAccessPolicy", "dynamodb:BatchWriteItem", "the first silo of a shared turn removes the turn's intents after the commit", "DynamoDBMembershipBatch.cs", "BatchWriteItemAsync"),
+    ];
+
     private static readonly Lazy<CloudFormationTemplate> Template = new(() => CloudFormationTemplate.Load(DeployFiles.Template));
 
     [Fact]
@@ -117,7 +125,15 @@ public sealed partial class LeastPrivilegeTests(DynamoDBLocalFixture dynamo)
                 var allowed = AllowedActions(policy);
                 actions.Except(allowed).Order().ShouldBeEmpty($"{policy} lacks actions its role sends (code → template)");
                 var unexercised = NotExercisedHere[policy];
-                allowed.Except(actions).Except(unexercised.Select(u => u.Action)).Order().ShouldBeEmpty($"{policy} allows actions its role never sends (template → code)");
+                var sometimes = SentWhenSilosShareATurn.Where(s => s.Policy == policy).ToList();
+                allowed.Except(actions).Except(unexercised.Select(u => u.Action)).Except(sometimes.Select(s => s.Action)).Order().ShouldBeEmpty($"{policy} allows actions its role never sends (template → code)");
+                foreach (var (_, action, why, source, evidence) in sometimes)
+                {
+                    allowed.ShouldContain(action, $"{policy} must allow {action}: {why}");
+                    var file = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "src", "Hosting"), source, SearchOption.AllDirectories).Single();
+                    File.ReadAllText(file).ShouldContain(evidence, customMessage: $"{policy} allows {action} because {why}; {source} no longer does that");
+                }
+
                 foreach (var (action, why, source, evidence) in unexercised)
                 {
                     actions.ShouldNotContain(action, $"{action} was sent after all: drop it from NotExercisedHere");
@@ -127,7 +143,7 @@ public sealed partial class LeastPrivilegeTests(DynamoDBLocalFixture dynamo)
             }
 
             // And nothing the code can send escaped the run: every AWS call site's operation was sent by a role.
-            CallableActions().Except(sent.Values.SelectMany(a => a)).Except(ProvisioningOnly).Order().ShouldBeEmpty("operations the code can send that no role sent here");
+            CallableActions().Except(sent.Values.SelectMany(a => a)).Except(ProvisioningOnly).Except(SentWhenSilosShareATurn.Select(s => s.Action)).Order().ShouldBeEmpty("operations the code can send that no role sent here");
         }
         finally
         {
