@@ -152,14 +152,10 @@ internal sealed class SimulatedSilo : IAsyncDisposable
         }
         finally
         {
-            if (_held.Take() is { } renewed && !ReferenceEquals(renewed, turn))
+            // As the gate does: give back the turn held now (the table may have renewed the one taken).
+            if (_held.Take() is { } current)
             {
-                await renewed.DisposeAsync();
-            }
-
-            if (turn is not null)
-            {
-                await turn.DisposeAsync();
+                await current.DisposeAsync();
             }
 
             Timings?.Add(TransitionTimings.Phase.Hold, held, System.Diagnostics.Stopwatch.GetTimestamp());

@@ -25,7 +25,10 @@ internal sealed class MembershipTurnContext
         }
     }
 
-    /// <summary>Forgets the turn held and returns it (it may have been renewed since <see cref="Hold"/>), for the caller to give back.</summary>
+    /// <summary>
+    /// Forgets the turn held and returns it, for the caller to give back. It may have been renewed since
+    /// <see cref="Hold"/>; a turn is renewed only once its own part is over, so the one held is the one to give back.
+    /// </summary>
     public IAsyncDisposable? Take() => Interlocked.Exchange(ref _held, null)?.Turn;
 
     /// <summary>The turn <paramref name="silo"/> holds in <paramref name="clusterId"/>, if it is a <typeparamref name="TTurn"/>.</summary>

@@ -27,9 +27,6 @@ internal sealed partial class MembershipTransitionGate(
     ILocalSiloDetails silo,
     ILogger<MembershipTransitionGate> logger) : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
-    private readonly Lock _gate = new();
-    private IAsyncDisposable? _turn;
-
     public void Participate(ISiloLifecycle lifecycle)
     {
         ArgumentNullException.ThrowIfNull(lifecycle);
@@ -61,11 +58,6 @@ internal sealed partial class MembershipTransitionGate(
     {
         await ReleaseAsync().ConfigureAwait(false);
         var turn = await WaitForTurnAsync(turns, cluster.Value.ClusterId, transition, ReadTableAsync, logger).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _turn = turn;
-        }
-
         if (turn is not null)
         {
             // The table writes this silo's own transitions in the turn (in DynamoDB together with the silos served with it).
@@ -103,21 +95,8 @@ internal sealed partial class MembershipTransitionGate(
 
     private async Task ReleaseAsync()
     {
-        IAsyncDisposable? turn;
-        lock (_gate)
-        {
-            turn = _turn;
-            _turn = null;
-        }
-
-        // The table may have renewed the turn for another write: give back the one held now too.
-        var held = context.Take();
-        if (held is not null && !ReferenceEquals(held, turn))
-        {
-            await held.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (turn is not null)
+        // The turn held now: the one taken, or the one the table renewed it with (the taken one's part is then over).
+        if (context.Take() is { } turn)
         {
             await turn.DisposeAsync().ConfigureAwait(false);
         }

@@ -64,7 +64,6 @@ internal sealed class DynamoDBMembershipBatch
     private const string Row = "Row";
     private const string RowETag = "RowETag";
     private const string ConditionalCheckFailed = "ConditionalCheckFailed";
-    private const string TransactionConflict = "TransactionConflict";
     private const int CommitAttempts = 4;
     private static readonly TimeSpan CommitterPoll = TimeSpan.FromMilliseconds(40);
 
@@ -134,12 +133,12 @@ internal sealed class DynamoDBMembershipBatch
         List<TransactWriteItem> items = [.. write.Items, DynamoDBMembershipTurnLock.PassOn(_options, turn, _timeProvider.GetUtcNow())];
         try
         {
-            await TransactAsync(items, cancellationToken).ConfigureAwait(false);
+            await DynamoDBMembershipCommit.TransactAsync(_client, _options, items, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (TransactionCanceledException exception) when (Codes(exception) is { } codes)
+        catch (TransactionCanceledException exception) when (DynamoDBMembershipCommit.ContentionCodes(exception) is { } codes)
         {
-            var turnLost = codes[^1] is ConditionalCheckFailed or TransactionConflict;
+            var turnLost = DynamoDBMembershipCommit.Lost(codes[^1]);
             var writeLost = codes.Take(codes.Count - 1).Any(code => code is not null and not "None");
             if (turnLost && !writeLost)
             {
@@ -251,9 +250,9 @@ internal sealed class DynamoDBMembershipBatch
             items.Add(DynamoDBMembershipTurnLock.PassOn(_options, turn, _timeProvider.GetUtcNow()));
             try
             {
-                await TransactAsync(items, cancellationToken).ConfigureAwait(false);
+                await DynamoDBMembershipCommit.TransactAsync(_client, _options, items, cancellationToken).ConfigureAwait(false);
             }
-            catch (TransactionCanceledException exception) when (Codes(exception) is { } codes)
+            catch (TransactionCanceledException exception) when (DynamoDBMembershipCommit.ContentionCodes(exception) is { } codes)
             {
                 var lostRows = rows.Where(row => codes[row.Key] == ConditionalCheckFailed).Select(row => row.Value).ToList();
                 var othersLost = codes.Where((code, index) => !rows.ContainsKey(index) && code is not null and not "None").Any();
@@ -344,17 +343,7 @@ internal sealed class DynamoDBMembershipBatch
     }
 
     private async Task<bool> QueueMovedAsync(DynamoDBMembershipTurn turn, CancellationToken cancellationToken)
-    {
-        var response = await _client.GetItemAsync(new GetItemRequest
-        {
-            TableName = _options.TableName,
-            Key = DynamoDBMembershipTurnLock.Key(_options, turn.ClusterId),
-            ConsistentRead = true,
-            ProjectionExpression = DynamoDBMembershipTurnLock.Projection,
-            ExpressionAttributeNames = DynamoDBMembershipTurnLock.ProjectionNames(),
-        }, cancellationToken).ConfigureAwait(false);
-        return Moved(turn, DynamoDBMembershipTurnLock.Read(response.Item));
-    }
+        => Moved(turn, await DynamoDBMembershipTurnLock.ReadAsync(_client, _options, turn.ClusterId, consistent: true, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The intents of the turn's tickets, the queue and the table version, each read strongly consistent.</summary>
     private async Task<TurnState> ReadTurnAsync(DynamoDBMembershipTurn turn, CancellationToken cancellationToken)
@@ -378,7 +367,7 @@ internal sealed class DynamoDBMembershipBatch
             {
                 [_options.TableName] = new KeysAndAttributes
                 {
-                    Keys = [DynamoDBMembershipTurnLock.Key(_options, turn.ClusterId), Key(turn.ClusterId, Schema.VersionSortKey)],
+                    Keys = [DynamoDBMembershipTurnLock.Key(turn.ClusterId), Key(turn.ClusterId, Schema.VersionSortKey)],
                     ConsistentRead = true,
                 },
             },
@@ -418,30 +407,6 @@ internal sealed class DynamoDBMembershipBatch
         return new Intent(
             ticket, identity, rowItem, newEtag.S, item.TryGetValue(RowETag, out var expected) ? expected.S : null,
             int.Parse(version.N, CultureInfo.InvariantCulture), versionEtag.S);
-    }
-
-    private async Task TransactAsync(List<TransactWriteItem> items, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.TransactWriteItemsAsync(new TransactWriteItemsRequest
-            {
-                TransactItems = items,
-                // Idempotent across the SDK's own retries: a commit whose response was lost is not reported as a conflict.
-                ClientRequestToken = Guid.NewGuid().ToString(),
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ResourceNotFoundException exception)
-        {
-            throw DynamoDBTableProvisioner.TableMissing(_options, exception);
-        }
-    }
-
-    /// <summary>The cancellation code of every item, when all are contention (or none); otherwise null.</summary>
-    private static List<string?>? Codes(TransactionCanceledException exception)
-    {
-        var codes = exception.CancellationReasons?.Select(reason => (string?)reason.Code).ToList();
-        return codes is { Count: > 0 } && codes.All(code => code is null or "None" or ConditionalCheckFailed or TransactionConflict) ? codes : null;
     }
 
     private sealed record Intent(long Ticket, string? Identity, Dictionary<string, AttributeValue>? Row, string? NewRowEtag, string? ExpectedRowEtag, int Version, string? VersionEtag)

@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Orleans.Runtime;
 using Schema = Orleans.Batch.Hosting.Membership.DynamoDB.DynamoDBMembershipSchema;
@@ -5,9 +6,48 @@ using static Orleans.Batch.Hosting.Membership.DynamoDB.MembershipItemConverter;
 
 namespace Orleans.Batch.Hosting.Membership.DynamoDB;
 
-/// <summary>The items every membership commit adds to its transaction: the version item's write and the change log.</summary>
+/// <summary>
+/// What every membership commit shares: the version item's write and the change log in its transaction, the request
+/// itself, and how to tell a lost race from a failure.
+/// </summary>
 internal static class DynamoDBMembershipCommit
 {
+    private const string ConditionalCheckFailed = "ConditionalCheckFailed";
+    private const string TransactionConflict = "TransactionConflict";
+
+    /// <summary>Sends <paramref name="items"/> as one transaction; a missing table is an error that says how to create it.</summary>
+    public static async Task TransactAsync(IAmazonDynamoDB client, DynamoDBMembershipOptions options, List<TransactWriteItem> items, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+            {
+                TransactItems = items,
+                // Idempotent across the SDK's own retries: a commit whose response was lost is not reported as a conflict.
+                ClientRequestToken = Guid.NewGuid().ToString(),
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ResourceNotFoundException exception)
+        {
+            throw DynamoDBTableProvisioner.TableMissing(options, exception);
+        }
+    }
+
+    /// <summary>
+    /// The cancellation code of every item (null or <c>None</c> for items that did not fail) when the transaction lost a
+    /// race (a condition failed or another transaction held an item); null when it failed for any other reason.
+    /// </summary>
+    public static List<string?>? ContentionCodes(TransactionCanceledException exception)
+    {
+        var codes = exception.CancellationReasons?.Select(reason => (string?)reason.Code).ToList();
+        return codes is { Count: > 0 }
+            && codes.Any(code => code is ConditionalCheckFailed or TransactionConflict)
+            && codes.All(code => code is null or "None" or ConditionalCheckFailed or TransactionConflict) ? codes : null;
+    }
+
+    /// <summary>Whether <paramref name="code"/> says the item's condition failed or another transaction held it.</summary>
+    public static bool Lost(string? code) => code is ConditionalCheckFailed or TransactionConflict;
+
     /// <summary>A new opaque ETag for a row or the version item.</summary>
     public static string NewEtag() => Guid.NewGuid().ToString("N");
 

@@ -36,8 +36,6 @@ internal sealed class DynamoDBMembershipStore
     private const int SnapshotAttempts = 10;
     private const int CleanupAttempts = 3;
     private const int DeleteRounds = 3;
-    private const string ConditionalCheckFailed = "ConditionalCheckFailed";
-    private const string TransactionConflict = "TransactionConflict";
 
     private readonly IAmazonDynamoDB _client;
     private readonly DynamoDBMembershipOptions _options;
@@ -46,8 +44,8 @@ internal sealed class DynamoDBMembershipStore
     private readonly ResiliencePipeline _snapshotRetry;
     private readonly ResiliencePipeline _conflictRetry;
     private readonly ResiliencePipeline<bool> _unprocessedRetry;
-    private long _versionExpiryRefreshedTicks;
     private readonly MembershipTurnContext? _turns;
+    private long _versionExpiryRefreshedTicks;
     private CachedSnapshot? _cached;
     private CachedGateways? _cachedGateways;
 
@@ -642,7 +640,7 @@ internal sealed class DynamoDBMembershipStore
                 ],
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (TransactionCanceledException exception) when (IsContention(exception))
+        catch (TransactionCanceledException exception) when (DynamoDBMembershipCommit.ContentionCodes(exception) is not null)
         {
             _logger.InconsistentRead(clusterId, "a concurrent transaction");
             throw new InconsistentSnapshotException("a concurrent transaction kept the read from completing");
@@ -668,14 +666,9 @@ internal sealed class DynamoDBMembershipStore
     {
         try
         {
-            await _client.TransactWriteItemsAsync(new TransactWriteItemsRequest
-            {
-                TransactItems = items,
-                // Idempotent across the SDK's own retries: a commit whose response was lost is not reported as a conflict.
-                ClientRequestToken = Guid.NewGuid().ToString(),
-            }, cancellationToken).ConfigureAwait(false);
+            await DynamoDBMembershipCommit.TransactAsync(_client, _options, items, cancellationToken).ConfigureAwait(false);
         }
-        catch (TransactionCanceledException exception) when (IsContention(exception))
+        catch (TransactionCanceledException exception) when (DynamoDBMembershipCommit.ContentionCodes(exception) is not null)
         {
             if (_logger.IsEnabled(LogLevel.Debug))
             {
@@ -684,19 +677,9 @@ internal sealed class DynamoDBMembershipStore
 
             return false;
         }
-        catch (ResourceNotFoundException exception)
-        {
-            throw DynamoDBTableProvisioner.TableMissing(_options, exception);
-        }
 
         Interlocked.Exchange(ref _versionExpiryRefreshedTicks, _timeProvider.GetUtcNow().UtcTicks);
         return true;
-    }
-
-    private static bool IsContention(TransactionCanceledException exception)
-    {
-        var codes = exception.CancellationReasons?.Select(reason => reason.Code).Where(code => code is not null and not "None").ToList();
-        return codes is { Count: > 0 } && codes.All(code => code is ConditionalCheckFailed or TransactionConflict);
     }
 
     private static string DescribeReasons(TransactionCanceledException exception)

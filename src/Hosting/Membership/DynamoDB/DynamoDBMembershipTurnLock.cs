@@ -191,7 +191,7 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         var response = await _client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = _options.TableName,
-            Key = Key(_options, clusterId),
+            Key = Key(clusterId),
             UpdateExpression = "SET #serving = if_not_exists(#serving, :one), #to = if_not_exists(#to, :zero), #since = if_not_exists(#since, :now), #exp = :exp ADD #issued :one",
             ExpressionAttributeNames = new()
             {
@@ -214,12 +214,16 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         return (state.Issued, state);
     }
 
-    private async Task<QueueState?> ReadAsync(string clusterId, bool consistent, CancellationToken cancellationToken)
+    private Task<QueueState?> ReadAsync(string clusterId, bool consistent, CancellationToken cancellationToken)
+        => ReadAsync(_client, _options, clusterId, consistent, cancellationToken);
+
+    /// <summary>The queue of cluster <paramref name="clusterId"/>; null when it has no item.</summary>
+    internal static async Task<QueueState?> ReadAsync(IAmazonDynamoDB client, DynamoDBMembershipOptions options, string clusterId, bool consistent, CancellationToken cancellationToken)
     {
-        var response = await _client.GetItemAsync(new GetItemRequest
+        var response = await client.GetItemAsync(new GetItemRequest
         {
-            TableName = _options.TableName,
-            Key = Key(_options, clusterId),
+            TableName = options.TableName,
+            Key = Key(clusterId),
             ConsistentRead = consistent,
             ProjectionExpression = Projection,
             ExpressionAttributeNames = ProjectionNames(),
@@ -228,10 +232,10 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
     }
 
     /// <summary>The queue's attributes that <see cref="Read"/> needs.</summary>
-    internal const string Projection = "#serving, #to, #since, #left, #issued";
+    private const string Projection = "#serving, #to, #since, #left, #issued";
 
     /// <summary>The names of <see cref="Projection"/>.</summary>
-    internal static Dictionary<string, string> ProjectionNames() => new()
+    private static Dictionary<string, string> ProjectionNames() => new()
     {
         ["#serving"] = Serving,
         ["#to"] = ServingTo,
@@ -250,7 +254,7 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         var request = new UpdateItemRequest
         {
             TableName = _options.TableName,
-            Key = Key(_options, clusterId),
+            Key = Key(clusterId),
             UpdateExpression = nextTo is null ? "SET #serving = :next, #to = #issued, #since = :now" : "SET #serving = :next, #to = :nextTo, #since = :now",
             // Exactly: only a turn of that ticket alone (a shared turn ends with its commit).
             ConditionExpression = since is not null ? "#serving = :current" : exactly ? "#serving = :current AND #to <= :current" : "#serving <= :current",
@@ -298,7 +302,7 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         Update = new Update
         {
             TableName = options.TableName,
-            Key = Key(options, turn.ClusterId),
+            Key = Key(turn.ClusterId),
             UpdateExpression = "SET #serving = :next, #to = #issued, #since = :now",
             ConditionExpression = "#serving = :first",
             ExpressionAttributeNames = new() { ["#serving"] = Serving, ["#to"] = ServingTo, ["#since"] = ServingSince, ["#issued"] = Issued },
@@ -320,7 +324,7 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
             await _client.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = _options.TableName,
-                Key = Key(_options, clusterId),
+                Key = Key(clusterId),
                 UpdateExpression = "ADD #left :ticket",
                 ExpressionAttributeNames = new() { ["#left"] = Left },
                 ExpressionAttributeValues = new() { [":ticket"] = new() { NS = [ticket.ToString(CultureInfo.InvariantCulture)] } },
@@ -385,7 +389,7 @@ internal sealed class DynamoDBMembershipTurnLock : IMembershipTurnLock
         };
     }
 
-    internal static Dictionary<string, AttributeValue> Key(DynamoDBMembershipOptions options, string clusterId) => new()
+    internal static Dictionary<string, AttributeValue> Key(string clusterId) => new()
     {
         [DynamoDBMembershipSchema.PartitionKey] = new() { S = clusterId },
         [DynamoDBMembershipSchema.SortKey] = new() { S = TurnSortKey },
